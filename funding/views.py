@@ -1,0 +1,9 @@
+from django.shortcuts import render
+
+from partnership import roles
+from partnership.permissions import role_required
+
+
+@role_required((roles.GRANTS_OFFICER, roles.CHAIR))
+def index(request):
+    return render(request, "funding/index.html")

@@ -1,0 +1,43 @@
+"""The navigation bar: which areas each role reaches, declared once."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from . import roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]  # who sees it; empty means everyone signed in
+    section: str  # first part of the path, to mark the current page
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Dashboard", "home", (), ""),
+    NavItem("Boards", "boards:index", (roles.BOARD_OFFICER, roles.CHAIR), "boards"),
+    NavItem("Funding", "funding:index", (roles.GRANTS_OFFICER, roles.CHAIR), "funding"),
+    NavItem("Case panels", "reviews:index", (roles.PANEL_COORDINATOR,), "reviews"),
+    NavItem(
+        "Reports",
+        "reporting:index",
+        (roles.CHAIR, roles.BOARD_OFFICER, roles.GRANTS_OFFICER),
+        "reports",
+    ),
+)
+
+
+def items_for(user, path: str = "/") -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    first = path.strip("/").split("/", 1)[0]
+    visible = []
+    for item in NAV_ITEMS:
+        if item.roles and not roles.has_role(user, item.roles):
+            continue
+        visible.append(
+            {"label": item.label, "url": reverse(item.url_name), "current": first == item.section}
+        )
+    return visible

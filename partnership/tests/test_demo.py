@@ -1,0 +1,43 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from partnership import roles
+from partnership.demo import DEMO_PASSWORD, DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_creates_one_login_per_role_and_prints_them():
+    output = run_demo()
+    users = get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS])
+    assert users.count() == len(roles.ROLES)
+    for username, _, _, role in DEMO_USERS:
+        user = users.get(username=username)
+        assert roles.user_roles(user) == {role}
+        assert user.check_password(DEMO_PASSWORD)
+        assert username in output and role in output
+    assert f"password: {DEMO_PASSWORD}" in output
+
+
+def test_demo_can_be_loaded_again_without_duplicates(client):
+    run_demo()
+    second = run_demo()
+    assert get_user_model().objects.count() == len(DEMO_USERS)
+    assert "kept demo user chair" in second
+    response = client.post("/accounts/login/", {"username": "chair", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_only_the_demo_administrator_reaches_django_admin():
+    run_demo()
+    staff = set(get_user_model().objects.filter(is_staff=True).values_list("username", flat=True))
+    assert staff == {"admin"}

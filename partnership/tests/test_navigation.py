@@ -1,0 +1,92 @@
+"""Each role sees its own navigation and reaches only its own areas (the permission matrix)."""
+
+import pytest
+from django.urls import reverse
+
+from partnership import roles
+from partnership.tests.factories import persona
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = {
+    "Boards": "boards:index",
+    "Funding": "funding:index",
+    "Case panels": "reviews:index",
+    "Reports": "reporting:index",
+}
+EXPECTED_NAV = {
+    roles.ADMINISTRATOR: ["Dashboard", "Boards", "Funding", "Case panels", "Reports"],
+    roles.BOARD_OFFICER: ["Dashboard", "Boards", "Reports"],
+    roles.GRANTS_OFFICER: ["Dashboard", "Funding", "Reports"],
+    roles.PANEL_COORDINATOR: ["Dashboard", "Case panels"],
+    roles.CHAIR: ["Dashboard", "Boards", "Funding", "Reports"],
+    None: ["Dashboard"],
+}
+
+
+def nav_labels(response) -> list[str]:
+    return [item["label"] for item in response.context["nav_items"]]
+
+
+@pytest.mark.parametrize("role, expected", EXPECTED_NAV.items())
+def test_each_role_sees_its_navigation(client, role, expected):
+    client.force_login(persona(role))
+    response = client.get(reverse("home"))
+    assert nav_labels(response) == expected
+    for label in expected:
+        assert f">{label}</a>".encode() in response.content
+
+
+@pytest.mark.parametrize("role", EXPECTED_NAV)
+@pytest.mark.parametrize("section", SECTIONS)
+def test_sections_open_only_to_the_roles_that_see_them(client, role, section):
+    client.force_login(persona(role))
+    response = client.get(reverse(SECTIONS[section]))
+    assert response.status_code == (200 if section in EXPECTED_NAV[role] else 403)
+
+
+@pytest.mark.parametrize("section", SECTIONS.values())
+def test_sections_send_anonymous_visitors_to_sign_in(client, section):
+    response = client.get(reverse(section))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_current_section_is_marked_for_assistive_technology(client, board_officer):
+    client.force_login(board_officer)
+    response = client.get(reverse("boards:index"))
+    assert b'aria-current="page">Boards</a>' in response.content
+
+
+@pytest.mark.parametrize(
+    "role, panel",
+    [
+        (roles.BOARD_OFFICER, "Board business"),
+        (roles.GRANTS_OFFICER, "Community fund"),
+        (roles.PANEL_COORDINATOR, "Case panels"),
+        (roles.CHAIR, "Partnership overview"),
+    ],
+)
+def test_dashboard_shows_the_panel_for_each_role(client, role, panel):
+    client.force_login(persona(role))
+    panels = client.get(reverse("home")).context["panels"]
+    assert [p["title"] for p in panels] == [panel]
+
+
+def test_administrator_dashboard_shows_every_panel_and_the_admin_link(client, administrator):
+    client.force_login(administrator)
+    response = client.get(reverse("home"))
+    assert len(response.context["panels"]) == 4
+    assert reverse("admin:index").encode() in response.content
+
+
+def test_user_without_a_role_is_told_to_ask_for_one(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("home"))
+    assert b"Your account has no role yet" in response.content
+
+
+def test_role_groups_exist_after_migrating():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)

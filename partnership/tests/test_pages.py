@@ -1,0 +1,76 @@
+"""Error pages, the health endpoint and the system checks."""
+
+import pytest
+from django.core.checks import run_checks
+from django.test import Client, override_settings
+
+from partnership import checks
+from partnership.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_address_gets_the_friendly_404_page(client, board_officer):
+    client.force_login(board_officer)
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Back to the dashboard" in response.content
+
+
+def test_forbidden_area_gets_the_friendly_403_page(client, panel_coordinator):
+    client.force_login(panel_coordinator)
+    response = client.get("/funding/")
+    assert response.status_code == 403
+    assert b"You do not have access to this page" in response.content
+
+
+@override_settings(ROOT_URLCONF="partnership.tests.urls_failing")
+def test_server_error_gets_the_500_page_without_details():
+    client = Client(raise_request_exception=False)
+    response = client.get("/explode/")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"deliberate failure" not in response.content
+
+
+def test_health_endpoint_reports_the_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True
+    assert body["database"] in {"sqlite", "postgresql"}
+
+
+def test_health_endpoint_answers_503_when_the_broker_is_down(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    assert response.json()["ok"] is False
+
+
+def test_system_checks_pass_on_this_machine():
+    assert [m for m in run_checks() if m.id and m.id.startswith("partnership.")] == []
+
+
+def test_unreachable_broker_is_reported_at_start_up(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        messages = checks.broker_check(None)
+    finally:
+        app.conf.broker_url = original
+    assert [m.id for m in messages] == ["partnership.W002"]
+
+
+def test_missing_pdf_libraries_are_reported_at_start_up(monkeypatch):
+    monkeypatch.setattr(checks, "find_library", lambda name: None)
+    messages = checks.pdf_engine_check(None)
+    assert [m.id for m in messages] == ["partnership.W001"]
+    assert "pango-1.0" in messages[0].msg
