@@ -16,23 +16,17 @@ def database_reachable() -> tuple[bool, str]:
 def broker_reachable(timeout: float = 2.0) -> tuple[bool, str]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return True, "eager (no broker)"
-    from .celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
-    except Exception as exc:  # kombu raises several families of errors
-        return False, exc.__class__.__name__
-    return True, "redis"
+    return probe_broker(settings.CELERY_BROKER_URL, timeout)
 
 
-def broker_url_reachable(url: str, timeout: float = 2.0) -> bool:
-    """Whether a broker URL answers; for tests and scripts that hold a URL, not settings."""
+def probe_broker(url: str, timeout: float = 2.0) -> tuple[bool, str]:
+    """Open a fresh connection to ``url``; Celery's pooled ones could hide a dead broker."""
     from kombu import Connection
 
     try:
         with Connection(url, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
-    except Exception:
-        return False
-    return True
+            transport = conn.transport_cls
+    except Exception as exc:  # kombu raises several families of errors
+        return False, exc.__class__.__name__
+    return True, str(transport)

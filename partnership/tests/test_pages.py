@@ -5,7 +5,6 @@ from django.core.checks import run_checks
 from django.test import Client, override_settings
 
 from partnership import checks
-from partnership.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +43,8 @@ def test_health_endpoint_reports_the_database_and_broker(client):
 
 def test_health_endpoint_answers_503_when_the_broker_is_down(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["ok"] is False
 
@@ -60,12 +55,8 @@ def test_system_checks_pass_on_this_machine():
 
 def test_unreachable_broker_is_reported_at_start_up(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        messages = checks.broker_check(None)
-    finally:
-        app.conf.broker_url = original
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    messages = checks.broker_check(None)
     assert [m.id for m in messages] == ["partnership.W002"]
 
 
@@ -74,3 +65,18 @@ def test_missing_pdf_libraries_are_reported_at_start_up(monkeypatch):
     messages = checks.pdf_engine_check(None)
     assert [m.id for m in messages] == ["partnership.W001"]
     assert "pango-1.0" in messages[0].msg
+
+
+@pytest.mark.services
+def test_health_endpoint_reaches_the_real_broker(client, settings):
+    import os
+
+    from tests.support import need
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    need("SERVICES", bool(broker), "CELERY_BROKER_URL is not set")
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = broker
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "redis" in response.json()["broker"].lower()

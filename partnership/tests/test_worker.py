@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django_celery_results.models import TaskResult
 
 from partnership.celery import app
-from partnership.health import broker_url_reachable
+from partnership.health import probe_broker
 from partnership.tasks import ping
 from tests.support import need
 
@@ -35,7 +35,8 @@ def shared_database_url() -> str | None:
         return None
     user = params["USER"] or ""
     auth = f"{user}:{params['PASSWORD']}@" if params["PASSWORD"] else f"{user}@"
-    return f"postgres://{auth}{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
+    host = f"{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+    return f"postgres://{auth}{host}/{params['NAME']}"
 
 
 def wait_for(predicate, timeout: float, what: str, process=None, log=None):
@@ -55,7 +56,7 @@ def wait_for(predicate, timeout: float, what: str, process=None, log=None):
 def worker(django_db_setup, django_db_blocker):
     broker = os.environ.get("CELERY_BROKER_URL", "")
     need("SERVICES", bool(broker), "CELERY_BROKER_URL is not set: no broker for a real worker")
-    need("SERVICES", broker_url_reachable(broker), f"the broker at {broker} does not answer")
+    need("SERVICES", probe_broker(broker)[0], f"the broker at {broker} does not answer")
     with django_db_blocker.unblock():
         database_url = shared_database_url()
     need(
@@ -72,28 +73,27 @@ def worker(django_db_setup, django_db_blocker):
         "DATABASE_URL": database_url,
         "DATABASE_CONN_MAX_AGE": "0",
     }
-    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "partnership", "worker", "--pool=solo",
-         "-Q", queue, "-n", name, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_for(
-            lambda: app.control.ping(destination=[name], timeout=0.5),
-            60,
-            "the worker to answer a ping",
-            process,
-            log.name,
-        )
-        yield {"queue": queue, "name": name, "log": log.name}
-    finally:
-        process.terminate()
+    with tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "partnership", "worker", "--pool=solo",
+             "-Q", queue, "-n", name, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        os.unlink(log.name)
+            wait_for(
+                lambda: app.control.ping(destination=[name], timeout=0.5),
+                60,
+                "the worker to answer a ping",
+                process,
+                log.name,
+            )
+            yield {"queue": queue, "name": name, "log": log.name}
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture
