@@ -1,9 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import actions, core, exports, meetings
 
 app_name = "boards"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+urlpatterns = core.urlpatterns + meetings.urlpatterns + actions.urlpatterns + exports.urlpatterns

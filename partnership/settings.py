@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -41,6 +42,9 @@ ALLOWED_HOSTS = env_list(
 
 # Origins trusted for form posts when the site sits behind a proxy (comma-separated, with scheme).
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The site's public address, for links in e-mails sent by background jobs (no request there).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The partnership's name, shown in the page header and on reports.
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME", "Community Safety Partnership")
@@ -175,7 +179,13 @@ CELERY_TIMEZONE = "Europe/London"
 # Periodic tasks live in the database (django-celery-beat); apps add theirs to this dict and
 # beat copies it into the database at start-up.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # E-mail owners of board actions due within a week or overdue, every morning.
+    "boards-action-reminders": {
+        "task": "boards.tasks.send_action_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Authentication ------------------------------------------------------------------------
 

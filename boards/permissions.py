@@ -1,0 +1,56 @@
+"""Who may see and change board business.
+
+Board officers and administrators manage every board. Anyone else sees only the boards they
+sit on (now or in the past, through their linked Person); for any other board they get 404,
+so they learn nothing about it.
+"""
+
+from django.http import Http404
+
+from partnership import roles
+
+from .models import Action, Board, Meeting
+from .models.actions import REGISTER_RELATIONS
+
+MANAGERS = (roles.BOARD_OFFICER,)  # administrators hold every role
+
+
+def can_manage_boards(user) -> bool:
+    return user.is_authenticated and roles.has_role(user, MANAGERS)
+
+
+def visible_boards(user):
+    if can_manage_boards(user):
+        return Board.objects.all()
+    if not user.is_authenticated:
+        return Board.objects.none()
+    return Board.objects.filter(memberships__person__user=user).distinct()
+
+
+def get_board_for_user(user, pk) -> Board:
+    board = visible_boards(user).filter(pk=pk).first()
+    if board is None:
+        raise Http404("No such board")
+    return board
+
+
+def get_meeting_for_user(user, pk) -> Meeting:
+    meeting = (
+        Meeting.objects.filter(board__in=visible_boards(user), pk=pk)
+        .select_related("board")
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def get_action_for_user(user, pk) -> Action:
+    action = (
+        Action.objects.filter(board__in=visible_boards(user), pk=pk)
+        .select_related(*REGISTER_RELATIONS)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return action
