@@ -335,3 +335,17 @@ def test_open_actions_appear_under_the_next_meetings_outstanding_actions_item(si
     response = signed_in.get(meeting.get_absolute_url())
     assert list(response.context["outstanding"]) == [action]
     assert b"Map youth diversion provision" in response.content
+
+
+def test_a_correction_to_past_attendance_shows_who_made_it(signed_in, board_officer):
+    board, members = board_with_members(2)
+    meeting = MeetingFactory(board=board, starts_at=at(PAST))
+    url = reverse("boards:attendance", args=[meeting.pk])
+    signed_in.post(url, attendance_post(members, ["attended", "absent"]))
+    signed_in.post(url, attendance_post(members, ["attended", "apologies"]))
+    page = signed_in.get(meeting.get_absolute_url())
+    changes = list(page.context["attendance_changes"])
+    assert [(c.membership_id, c.status, c.history_user) for c in changes] == [
+        (members[1].pk, "apologies", board_officer)
+    ]
+    assert f"{members[1].person.full_name} now apologies".encode() in page.content

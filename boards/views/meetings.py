@@ -78,6 +78,12 @@ def meeting_detail(request, pk):
     context["can_manage"] = can_manage_boards(request.user)
     context["crumbs"] = _crumbs(meeting.board)
     context["previous"] = meeting.previous()
+    # Corrections to attendance after the meeting, with who made them (the audit history).
+    context["attendance_changes"] = (
+        Attendance.history.filter(meeting_id=meeting.pk, history_type="~")
+        .select_related("history_user", "membership__person")
+        .order_by("-history_date")[:20]
+    )
     return render(request, "boards/meeting_detail.html", context)
 
 

@@ -74,16 +74,21 @@ def test_officer_runs_a_meeting_and_finds_the_action_overdue_later(page: Page, l
     def row(membership):
         return page.locator(f"tr[data-member='{membership.person.full_name}']")
 
-    row(chair).get_by_label("Attended", exact=True).check()
+    def choose(membership, choice):
+        # The choices are toggle buttons: a person clicks the label, the radio follows.
+        row(membership).locator("label", has_text=re.compile(f"^{choice}$")).click()
+        expect(row(membership).get_by_label(choice, exact=True)).to_be_checked()
+
+    choose(chair, "Attended")
     expect(quorum).to_contain_text("Not quorate: 1 of 8 voting members present")
-    row(policing).get_by_label("Deputy attended", exact=True).check()
+    choose(policing, "Deputy attended")
     row(policing).get_by_label(f"Deputy for {policing.person.full_name}").select_option(
         label="Supt Laura Kemp"
     )
     expect(quorum).to_contain_text(
         "Quorate: 2 of 8 voting members present; 2 needed plus the Chair"
     )
-    row(members[2]).get_by_label("Apologies", exact=True).check()
+    choose(members[2], "Apologies")
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("Attendance saved. Quorate")).to_be_visible()
     expect(page.get_by_test_id("quorum-summary")).to_contain_text("2 of 8 voting members present")
