@@ -15,7 +15,18 @@ from django.utils import timezone
 from partnership.periods import FinancialYear
 
 from . import services
-from .models import AgendaItem, Board, Meeting, Membership, Organisation, Person, TermsOfReference
+from .models import (
+    AgendaItem,
+    Board,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    Priority,
+    StatusKey,
+    StrategicPlan,
+    TermsOfReference,
+)
 
 STRATEGIC = "Safer Riverside Partnership Board"
 S = Organisation.Sector
@@ -266,9 +277,20 @@ def _terms_pdf(board: Board) -> bytes:
 
 
 def load(log) -> list:
+    """Boards, then the plan, then statistics and the budget; each part skips itself if loaded."""
     if Board.objects.filter(name=STRATEGIC).exists():
         log("kept the demo boards (already loaded)")
-        return []
+    else:
+        _load_boards(log)
+    _load_plan(log)
+    from . import demo_budget, demo_statistics
+
+    demo_statistics.load(log)
+    demo_budget.load(log)
+    return []
+
+
+def _load_boards(log) -> None:
     rng = random.Random(2026)  # noqa: S311 (the same demo every time; nothing secret)
     orgs = {}
     for name, short, sector, statutory in ORGANISATIONS:
@@ -472,4 +494,239 @@ def load(log) -> list:
         f"created {board.name}: {board.memberships.count()} memberships "
         f"from {len(orgs)} organisations"
     )
-    return []
+
+
+PLAN_TITLE = "Safer Riverside Partnership Plan"
+D = Priority.Domain
+PRIORITIES = [
+    # number, title, domain, lead board short name, key actions: (title, leads, status, comment)
+    (
+        1,
+        "Reduce serious violence and exploitation of young people",
+        D.CURTAIL,
+        "SVRG",
+        [
+            (
+                "Refresh the serious violence strategic needs assessment each year",
+                ["Council"],
+                "Complete",
+                "Refreshed and agreed by the board.",
+            ),
+            (
+                "Run focused deterrence with young people carrying knives",
+                ["Police", "Youth Justice"],
+                "Progressing",
+                "Second cohort under way.",
+            ),
+            (
+                "Place youth workers in the emergency department at weekends",
+                ["ICB", "Health Trust"],
+                "Progressing",
+                "Funded to March; evaluation started.",
+            ),
+            (
+                "Agree a hotspot policing and guardianship plan for the town centre",
+                ["Police", "BID"],
+                "Complete",
+                "",
+            ),
+            (
+                "Map and close gaps in youth diversion provision",
+                ["Youth Justice", "CVS"],
+                "Not started",
+                "Waiting for analyst time.",
+            ),
+        ],
+    ),
+    (
+        2,
+        "Tackle domestic abuse and violence against women and girls",
+        D.SUPPORT,
+        "VAWG Forum",
+        [
+            (
+                "Publish the VAWG strategy 2026-29",
+                ["Safe Harbour", "Council"],
+                "Complete",
+                "Published in June.",
+            ),
+            (
+                "Train front-line staff in the DASH risk checklist",
+                ["Safe Harbour", "Health Trust"],
+                "Progressing",
+                "310 staff trained so far.",
+            ),
+            (
+                "Commission a perpetrator behaviour change programme",
+                ["OPCC", "Probation"],
+                "On hold",
+                "Waiting for the grant decision.",
+            ),
+            ("Improve MARAC referral rates from health services", ["ICB"], "Progressing", ""),
+            (
+                "Open a second refuge with accessible rooms",
+                ["Riverside Homes", "Safe Harbour"],
+                "Not started",
+                "",
+            ),
+        ],
+    ),
+    (
+        3,
+        "Make neighbourhoods feel safer and reduce anti-social behaviour",
+        D.STRENGTHEN,
+        "ASB Group",
+        [
+            (
+                "Run a single ASB case management system across partners",
+                ["Council", "Riverside Homes"],
+                "Progressing",
+                "Data migration in testing.",
+            ),
+            ("Publish the Community Trigger process and its outcomes", ["Council"], "Complete", ""),
+            (
+                "Hold quarterly neighbourhood walkabouts in the three hotspot wards",
+                ["Police", "Council"],
+                "Progressing",
+                "",
+            ),
+            (
+                "Extend the street-based team to the riverside path",
+                ["Council"],
+                "On hold",
+                "Paused pending the budget review.",
+            ),
+            (
+                "Reduce deliberate fires with targeted waste removal",
+                ["Fire", "Council"],
+                "Complete",
+                "Deliberate fires down on last year.",
+            ),
+        ],
+    ),
+    (
+        4,
+        "Reduce reoffending and drug-related harm",
+        D.TREAT,
+        None,
+        [
+            (
+                "Widen integrated offender management to high-harm domestic abuse perpetrators",
+                ["Probation", "Police"],
+                "Progressing",
+                "",
+            ),
+            (
+                "Offer treatment on release to everyone leaving prison with a drug need",
+                ["New Horizons", "Probation"],
+                "Progressing",
+                "",
+            ),
+            (
+                "Start a drug-related death review panel",
+                ["Council", "New Horizons"],
+                "Not started",
+                "",
+            ),
+            (
+                "Secure housing on release for prison leavers",
+                ["Riverside Homes", "Probation"],
+                "On hold",
+                "Housing supply is the barrier.",
+            ),
+            ("Pilot naloxone kits in hostels", ["New Horizons"], "Complete", ""),
+        ],
+    ),
+    (
+        5,
+        "Build confidence and protect people from hate and exploitation",
+        D.STRENGTHEN,
+        None,
+        [
+            (
+                "Launch third-party hate crime reporting centres",
+                ["CVS", "Police"],
+                "Complete",
+                "Six centres open.",
+            ),
+            (
+                "Run a Prevent awareness programme in colleges",
+                ["College", "Council"],
+                "Progressing",
+                "",
+            ),
+            (
+                "Set up a modern slavery partnership protocol",
+                ["Police", "Council"],
+                "Not started",
+                "",
+            ),
+            ("Publish a partnership newsletter each quarter", ["Council"], "Progressing", ""),
+            (
+                "Survey residents on feelings of safety and report results",
+                ["Council"],
+                "Not started",
+                "Survey booked for spring.",
+            ),
+        ],
+    ),
+]
+
+
+def _load_plan(log) -> None:
+    from .plan_services import add_key_action, record_progress
+    from .status_presets import DEFAULT_PRESET
+
+    board = Board.objects.filter(name=STRATEGIC).first()
+    if board is None or StrategicPlan.objects.filter(title=PLAN_TITLE).exists():
+        log("kept the demo plan (already loaded)" if board else "no demo board for a plan")
+        return
+    today = timezone.localdate()
+    start = FinancialYear.containing(today).previous()
+    plan = StrategicPlan.objects.create(
+        board=board,
+        title=PLAN_TITLE,
+        start_year=start.start_year,
+        end_year=start.start_year + 2,
+        status_key=StatusKey.objects.get(name=DEFAULT_PRESET),
+        summary="Five priorities agreed by the board after the strategic assessment.",
+    )
+    options = {o.label: o for o in plan.status_key.options.all()}
+    orgs = {o.short_name: o for o in Organisation.objects.all()}
+    boards = {b.short_name: b for b in Board.objects.all()}
+    rng = random.Random(7)  # noqa: S311 (repeatable demo, nothing secret)
+    count = 0
+    for number, title, domain, lead, actions in PRIORITIES:
+        priority = Priority.objects.create(
+            plan=plan, number=number, title=title, domain=domain, lead_board=boards.get(lead)
+        )
+        for index, (action_title, leads, final, comment) in enumerate(actions):
+            deadline = min(start.start + timedelta(days=180 + 120 * index + 30 * number), plan.end)
+            action = add_key_action(
+                priority,
+                title=action_title,
+                lead_organisations=[orgs[s] for s in leads],
+                deadline=deadline,
+                comments=comment,
+                delivery="Lead services report progress to each board meeting.",
+            )
+            # Progress through the year: a start, sometimes a pause, then where it stands now.
+            path = {
+                "Complete": ["Progressing", "Complete"],
+                "On hold": ["Progressing", "On hold"],
+                "Progressing": ["Progressing"],
+                "Not started": ["Not started"],
+            }[final]
+            day = start.start + timedelta(days=rng.randint(20, 90))
+            for label in path:
+                if day >= today:
+                    break
+                record_progress(
+                    action,
+                    status=options[label],
+                    on=day,
+                    note=f"{label}: reported at the board by the lead service.",
+                )
+                day += timedelta(days=rng.randint(60, 150))
+            count += 1
+    log(f"created {plan.title} with {plan.priorities.count()} priorities and {count} key actions")

@@ -5,11 +5,12 @@ sit on (now or in the past, through their linked Person); for any other board th
 so they learn nothing about it.
 """
 
+from django.db.models import Q
 from django.http import Http404
 
 from partnership import roles
 
-from .models import Action, Board, Meeting
+from .models import Action, Board, Meeting, StrategicPlan
 from .models.actions import REGISTER_RELATIONS
 
 MANAGERS = (roles.BOARD_OFFICER,)  # administrators hold every role
@@ -54,3 +55,32 @@ def get_action_for_user(user, pk) -> Action:
     if action is None:
         raise Http404("No such action")
     return action
+
+
+def plans_visible_to(user):
+    """Plans of the boards the user sees, and plans where their organisation leads an action."""
+    if can_manage_boards(user):
+        return StrategicPlan.objects.all()
+    if not user.is_authenticated:
+        return StrategicPlan.objects.none()
+    return StrategicPlan.objects.filter(
+        Q(board__in=visible_boards(user))
+        | Q(priorities__key_actions__lead_organisations__people__user=user)
+    ).distinct()
+
+
+def get_plan_for_user(user, pk) -> StrategicPlan:
+    plan = plans_visible_to(user).filter(pk=pk).select_related("board", "status_key").first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def can_update_progress(user, action) -> bool:
+    """Board officers, and the contacts of the key action's lead organisations."""
+    if can_manage_boards(user):
+        return True
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return (
+        person is not None and action.lead_organisations.filter(pk=person.organisation_id).exists()
+    )

@@ -1,5 +1,13 @@
-from .views import actions, core, exports, meetings
+from .views import actions, budget, core, exports, meetings, plans, statistics
 
 app_name = "boards"
 
-urlpatterns = core.urlpatterns + meetings.urlpatterns + actions.urlpatterns + exports.urlpatterns
+urlpatterns = (
+    core.urlpatterns
+    + meetings.urlpatterns
+    + actions.urlpatterns
+    + exports.urlpatterns
+    + plans.urlpatterns
+    + statistics.urlpatterns
+    + budget.urlpatterns
+)

@@ -78,3 +78,33 @@ def board_with_members(count: int, *, chair: bool = True, **board_fields):
         members[0].role = Membership.Role.CHAIR
         members[0].save()
     return board, members
+
+
+def plan_with_actions(count: int, *, board=None, preset: str = "Blue, Green, Amber, Red"):
+    """A 2025/26-2027/28 plan with one priority holding ``count`` key actions, all not started."""
+    from boards.models import Priority, StatusKey, StrategicPlan
+    from boards.plan_services import add_key_action
+
+    plan = StrategicPlan.objects.create(
+        board=board or BoardFactory(),
+        title="Safer Riverside Plan",
+        start_year=2025,
+        end_year=2027,
+        status_key=StatusKey.objects.get(name=preset),
+    )
+    priority = Priority.objects.create(plan=plan, number=1, title="Reduce serious violence")
+    lead = OrganisationFactory()
+    actions = [
+        add_key_action(
+            priority,
+            title=f"Key action {n}",
+            lead_organisations=[lead],
+            deadline=dt.date(2027, 3, 31),
+        )
+        for n in range(1, count + 1)
+    ]
+    return plan, priority, actions
+
+
+def status(plan, label: str):
+    return plan.status_key.options.get(label=label)

@@ -63,6 +63,7 @@ def board_detail(request, pk):
             "terms": terms,
             "current_terms": terms[0] if terms else None,
             "sub_boards": board.sub_boards.all(),
+            "plans": board.plans.all(),
             "can_manage": can_manage_boards(request.user),
             "today": today,
             "feed_url": request.build_absolute_uri(

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from partnership.forms import FinancialYearField
 from partnership.periods import QUARTER_NAMES, FinancialYear
 
 from ..calendar import board_feed, feed_meetings, meeting_calendar, with_revisions
@@ -73,7 +74,7 @@ LEGEND = [
 class GridForm(forms.Form):
     """The year and the kind of rows, read from the query string."""
 
-    year = forms.CharField(label="Financial year", required=False, widget=forms.Select)
+    year = FinancialYearField(label="Financial year", required=False)
     by = forms.ChoiceField(
         label="Rows",
         choices=BY_CHOICES,
@@ -89,22 +90,7 @@ class GridForm(forms.Form):
         self.years = sorted({self.default_year, *years}, reverse=True)
 
     def clean_year(self) -> FinancialYear:
-        value = self.cleaned_data["year"]
-        if not value:
-            return self.default_year
-        try:
-            year = FinancialYear.parse(value)
-        except ValueError as error:
-            raise forms.ValidationError(f"{error}.", code="invalid") from None
-        # Partnerships date from the Crime and Disorder Act 1998; the bounds also keep the
-        # year's dates inside what Python's date can hold.
-        latest = self.default_year.start_year + 10
-        if not 1998 <= year.start_year <= latest:
-            raise forms.ValidationError(
-                f"Choose a financial year between 1998/99 and {FinancialYear(latest)}.",
-                code="out_of_range",
-            )
-        return year
+        return self.cleaned_data["year"] or self.default_year
 
     def clean_by(self) -> str:
         return self.cleaned_data["by"] or "organisation"
