@@ -310,3 +310,58 @@ def test_duplicate_priority_number_is_refused(client, board_officer):
         reverse("boards:priority_create", args=[plan.pk]), {"number": "1", "title": "Again"}
     )
     assert "Priority 1 is already in this plan." in response.context["form"].errors["number"]
+
+
+def status_key_post(options):
+    data = {
+        "name": "Our own key",
+        "options-TOTAL_FORMS": str(len(options)),
+        "options-INITIAL_FORMS": "0",
+        "options-MIN_NUM_FORMS": "0",
+        "options-MAX_NUM_FORMS": "1000",
+    }
+    for index, (label, complete, starts) in enumerate(options):
+        data.update(
+            {
+                f"options-{index}-order": str(index),
+                f"options-{index}-label": label,
+                f"options-{index}-colour_name": label,
+                f"options-{index}-background": "#123456",
+                f"options-{index}-text_colour": "#ffffff",
+            }
+        )
+        if complete:
+            data[f"options-{index}-means_complete"] = "on"
+        if starts:
+            data[f"options-{index}-starts_here"] = "on"
+    return data
+
+
+def test_administrator_configures_a_status_key_in_the_admin(client, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:boards_statuskey_add")
+    good = status_key_post([("Done", True, False), ("Doing", False, False), ("To do", False, True)])
+    assert client.post(url, good).status_code == 302
+    key = StatusKey.objects.get(name="Our own key")
+    assert key.initial_option().label == "To do"
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ([("Done", True, False), ("Doing", False, False)], "exactly one status"),
+        (
+            [("Doing", False, True), ("Stuck", False, False)],
+            "at least one status as meaning complete",
+        ),
+        ([("Done", True, True), ("Doing", False, True)], "exactly one status"),
+    ],
+)
+def test_a_status_key_without_a_start_or_a_complete_status_is_refused(
+    client, administrator, options, message
+):
+    client.force_login(administrator)
+    response = client.post(reverse("admin:boards_statuskey_add"), status_key_post(options))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not StatusKey.objects.filter(name="Our own key").exists()
