@@ -1,9 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import public, staff
 
 app_name = "funding"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+urlpatterns = staff.urlpatterns + public.urlpatterns

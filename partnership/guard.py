@@ -9,6 +9,7 @@ def production_problems(
     allowed_hosts: list[str],
     database_url: str,
     broker_url: str,
+    cache_url: str,
 ) -> list[str]:
     problems = []
     if debug:
@@ -25,4 +26,6 @@ def production_problems(
         problems.append("DATABASE_URL must point at the production database")
     if not broker_url:
         problems.append("CELERY_BROKER_URL must point at Redis so reports run in a worker")
+    if not cache_url:
+        problems.append("CACHE_URL must point at Redis so rate limits hold across processes")
     return problems

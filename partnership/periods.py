@@ -60,4 +60,16 @@ class FinancialYear:
         return start, date.fromordinal(next_start.toordinal() - 1)
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the 29th-31st fall back to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 QUARTER_NAMES = {1: "Q1 (Apr-Jun)", 2: "Q2 (Jul-Sep)", 3: "Q3 (Oct-Dec)", 4: "Q4 (Jan-Mar)"}

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "simple_history",
     "axes",
+    "django_ratelimit",
     # The project package is an app too: roles, home page, demo loader, system checks.
     "partnership",
     "boards",
@@ -138,12 +139,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # redis://host:6379/2 shares the cache between processes; unset means per-process memory.
 CACHE_URL = env_str("CACHE_URL")
+# django-ratelimit's list of supported caches predates Django's own Redis backend, which is
+# shared and increments atomically, all a rate limit needs.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Embedded mode is one process, whose memory is the whole cache, so the rate limits still
+    # hold; production must set CACHE_URL (the guard refuses to start without it).
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
 # --- Celery --------------------------------------------------------------------------------
 
@@ -185,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "boards.tasks.send_action_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # E-mail grantees whose monitoring return is due within a week or overdue.
+    "funding-monitoring-reminders": {
+        "task": "funding.tasks.send_monitoring_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # --- Authentication ------------------------------------------------------------------------
@@ -218,7 +230,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Proxies in front of the app (0 when gunicorn faces clients directly); used to find the
 # client's address for the lockout.
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+# Rate limits on the public forms count per client address (see partnership.net).
+RATELIMIT_IP_META_KEY = "partnership.net.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -333,6 +348,7 @@ if PRODUCTION:
         allowed_hosts=ALLOWED_HOSTS,
         database_url=DATABASE_URL,
         broker_url=env_str("CELERY_BROKER_URL"),
+        cache_url=CACHE_URL,
     )
     if _problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(_problems) + ".")

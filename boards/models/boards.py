@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnership.periods import add_months
+
 from ..validators import validate_document
 
 
@@ -202,7 +204,7 @@ class TermsOfReference(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.review_due and self.approved_on:
-            self.review_due = _add_months(self.approved_on, self.REVIEW_MONTHS)
+            self.review_due = add_months(self.approved_on, self.REVIEW_MONTHS)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -211,17 +213,6 @@ class TermsOfReference(models.Model):
 
     def review_overdue(self, today: date | None = None) -> bool:
         return self.review_due < (today or timezone.localdate())
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):  # 29 February and the 31st fall back
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 class MembershipQuerySet(models.QuerySet):

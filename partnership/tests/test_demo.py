@@ -41,3 +41,16 @@ def test_only_the_demo_administrator_reaches_django_admin():
     run_demo()
     staff = set(get_user_model().objects.filter(is_staff=True).values_list("username", flat=True))
     assert staff == {"admin"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_the_demo_sends_no_email(settings):
+    """Committed for real, as in `make demo`: the services' e-mails would go out at commit."""
+    from django.core import mail
+
+    from funding.models import StageChange
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    run_demo()
+    assert StageChange.objects.count() > 30  # the demo went through the e-mailing services
+    assert mail.outbox == []

@@ -14,7 +14,8 @@ def test_unknown_address_gets_the_friendly_404_page(client, board_officer):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
-    assert b"Back to the dashboard" in response.content
+    assert b"Go to the home page" in response.content
+    assert b"ask for a new private link" in response.content
 
 
 def test_forbidden_area_gets_the_friendly_403_page(client, panel_coordinator):
@@ -80,3 +81,27 @@ def test_health_endpoint_reaches_the_real_broker(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert "redis" in response.json()["broker"].lower()
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy: the header is the client's own claim
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # the one proxy appended the client
+        (1, "", "10.0.0.1"),
+        (2, "198.51.100.7, 203.0.113.9, 192.0.2.1", "203.0.113.9"),
+    ],
+)
+def test_rate_limits_count_the_client_address_behind_the_configured_proxies(
+    rf, settings, proxies, forwarded, expected
+):
+    from partnership.net import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_sign_in_page_points_applicants_to_the_fund(client):
+    response = client.get("/accounts/login/")
+    assert b"See the open funding rounds" in response.content

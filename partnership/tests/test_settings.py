@@ -72,6 +72,7 @@ def production_env(**overrides: str) -> dict:
         "DJANGO_ALLOWED_HOSTS": "csp.example.gov.uk",
         "DATABASE_URL": "sqlite:////tmp/csp-deploy-check.sqlite3",
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        "CACHE_URL": "redis://127.0.0.1:6379/14",
     }
     env.update(overrides)
     return env
@@ -110,6 +111,7 @@ def test_service_urls_switch_to_postgresql_redis_and_a_real_worker():
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name"),
         ({"DATABASE_URL": ""}, "DATABASE_URL must point"),
         ({"CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL must point"),
+        ({"CACHE_URL": ""}, "CACHE_URL must point at Redis"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(overrides, message):
@@ -159,8 +161,9 @@ def test_guard_lists_every_problem_at_once():
         allowed_hosts=[],
         database_url="",
         broker_url="",
+        cache_url="",
     )
-    assert len(problems) == 5
+    assert len(problems) == 6
 
 
 @pytest.mark.parametrize("raw, expected", [("1", True), ("yes", True), ("off", False), ("", False)])

@@ -4,6 +4,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
@@ -17,7 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet_logins=False, **options):
         logins = []
-        with transaction.atomic():
+        # Demo people are fictional: the services' e-mails to them are dropped, never sent.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
                 if find_spec(module_name) is None:

@@ -1,0 +1,362 @@
+"""Demo data for the community fund: a fund with ledger history, a closed round with a dozen
+applications at every stage, awards in tranches, and an open round. All names are invented.
+
+The applications go through the real services, so the demo follows the same rules as users.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from boards.models import Board, Meeting
+from partnership.periods import FinancialYear
+
+from . import defaults, ledger, services
+from .models import (
+    Application,
+    ApplicationDocument,
+    BudgetCategory,
+    Criterion,
+    Decision,
+    Fund,
+    FundingRound,
+    KeyTheme,
+    PriorityArea,
+    Stage,
+)
+
+FUND = "Riverside POCA Community Fund"
+D = Decimal
+PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
+
+# organisation, type, number, project, amount, where it ends up
+APPLICANTS = [
+    (
+        "Riverside Youth Outreach Trust",
+        "charity",
+        "1187234",
+        "Two-year youth violence outreach worker",
+        "71818",
+        "awarded_two_year",
+    ),
+    (
+        "Eastside Boxing Academy CIC",
+        "cic",
+        "12345678",
+        "Friday night boxing for 13-17s",
+        "12000",
+        "awarded",
+    ),
+    (
+        "Safe Harbour Domestic Abuse Service",
+        "charity",
+        "1099812",
+        "Children's recovery groups after domestic abuse",
+        "24500",
+        "awarded",
+    ),
+    (
+        "Riverside Street Pastors",
+        "group",
+        "",
+        "Night-time economy welfare patrols",
+        "8500",
+        "declined_board",
+    ),
+    (
+        "Brightwater Security Ltd",
+        "company",
+        "09876543",
+        "Private security patrols on the estate",
+        "30000",
+        "declined_eligibility",
+    ),
+    (
+        "Old Town Residents' Association",
+        "group",
+        "",
+        "Alley gating on Mill Lane",
+        "6200",
+        "withdrawn",
+    ),
+    (
+        "Riverside Mentoring Network",
+        "cio",
+        "1201456",
+        "Peer mentors for young people leaving custody",
+        "18750",
+        "decision",
+    ),
+    (
+        "Hope Street Food Bank",
+        "charity",
+        "1166540",
+        "Cost-of-living advice for people at risk of exploitation",
+        "9800",
+        "assessment",
+    ),
+    (
+        "Riverside Deaf Community Centre",
+        "charity",
+        "1034567",
+        "Accessible hate crime reporting",
+        "4500",
+        "eligibility",
+    ),
+    (
+        "Northfield Allotment Society",
+        "group",
+        "",
+        "Community garden on a former fly-tipping site",
+        "3200",
+        "application",
+    ),
+    (
+        "Riverside College Students' Union",
+        "company",
+        "07654321",
+        "Drink-spiking awareness on nights out",
+        "5600",
+        "presented",
+    ),
+    ("Millbrook Scouts", "group", "", "Safety skills for young people", "2500", "invited"),
+]
+
+
+def _user(username):
+    return get_user_model().objects.filter(username=username).first()
+
+
+FULL_FIELDS = [
+    "organisation_type", "charity_number", "company_number", "address", "need", "means",
+    "evaluation", "amount_requested", "start_date", "duration_months", "match_funding",
+    "match_funding_source", "declarations_confirmed", "established_under_a_year",
+]  # fmt: skip
+
+
+def _full_application(application, organisation_type, number, amount, areas):
+    application.organisation_type = organisation_type
+    if organisation_type in ("charity", "cio"):
+        application.charity_number = number
+    elif organisation_type in ("cic", "company"):
+        application.company_number = number
+    application.address = "Unit 4, Riverside Enterprise Park, Riverside RV1 2AB"
+    application.need = (
+        "Police and youth service data show the need in the wards the project covers."
+    )
+    application.means = (
+        "Trained staff and volunteers deliver weekly sessions with partner referrals."
+    )
+    application.evaluation = (
+        "Attendance, referrals and a survey at the start and end, reported quarterly."
+    )
+    application.amount_requested = D(amount)
+    application.start_date = timezone.localdate() + timedelta(days=30)
+    application.duration_months = 24 if D(amount) > 50000 else 12
+    application.match_funding = D("1500")
+    application.match_funding_source = "Own fundraising"
+    application.declarations_confirmed = True
+    application.established_under_a_year = organisation_type == "group"
+    application.save(update_fields=FULL_FIELDS)
+    staff = BudgetCategory.objects.get(name="Staff costs")
+    materials = BudgetCategory.objects.get(name="Publicity and materials")
+    application.budget_lines.all().delete()
+    application.budget_lines.create(
+        category=staff, description="Sessional workers", amount=D(amount) - D("500")
+    )
+    application.budget_lines.create(
+        category=materials, description="Leaflets and kit", amount=D("500")
+    )
+    for kind in ("equality", "governing", "safeguarding", "accounts"):
+        if kind == "accounts" and application.established_under_a_year:
+            continue
+        ApplicationDocument.objects.create(
+            application=application,
+            kind=kind,
+            original_name=f"{kind}.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            file=ContentFile(PDF, name=f"{kind}.pdf"),
+        )
+
+
+def _scores(level):
+    return {c: (level, "Well evidenced." if level >= 4 else "Some gaps.") for c in Criterion.values}
+
+
+def load(log) -> list:
+    if Fund.objects.filter(name=FUND).exists():
+        log("kept the community fund (already loaded)")
+        return []
+    board = Board.objects.filter(name="Safer Riverside Partnership Board").first()
+    if board is None:
+        log("no demo board, so no community fund")
+        return []
+    officer, admin = _user("grants"), _user("admin")
+    today = timezone.localdate()
+    fund = Fund.objects.create(
+        name=FUND,
+        board=board,
+        description="A share of assets confiscated under the Proceeds of Crime Act 2002, returned "
+        "to Riverside for community safety projects.",
+    )
+    last_year = FinancialYear.containing(today).previous()
+    for amount, on, note in (
+        (
+            "85000",
+            last_year.start - timedelta(days=300),
+            "Asset recovery incentivisation scheme share",
+        ),
+        (
+            "60000",
+            last_year.start + timedelta(days=60),
+            "Confiscation order receipts, drugs supply case",
+        ),
+        ("42500", last_year.start + timedelta(days=250), "Confiscation order receipts, fraud case"),
+    ):
+        ledger.receive(fund, D(amount), note=note, on=on, by=officer)
+
+    defaults.install()
+    round_ = FundingRound.objects.create(
+        fund=fund,
+        name=f"Community fund {last_year.label}",
+        slug=f"community-fund-{last_year.start_year}",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=1),
+        guidance="Grants of £1,000 to £75,000 for local projects that make Riverside safer; "
+        "posts over two years are considered where the board has asked for them.",
+        max_grant=D("75000"),
+        max_months=24,
+    )
+    defaults.install(round_)
+    round_.priority_areas.set(PriorityArea.objects.all())
+    round_.key_themes.set(KeyTheme.objects.all())
+    areas = list(PriorityArea.objects.all()[:2])
+    meetings = list(
+        Meeting.objects.filter(board=board, starts_at__date__lt=today).order_by("-starts_at")[:2]
+    )
+    decision_meeting = meetings[0] if meetings else None
+
+    for organisation, kind, number, title, amount, end in APPLICANTS:
+        application, _ = services.submit_expression(
+            round_,
+            services.Expression(
+                organisation_name=organisation,
+                contact_name="Demo Contact",
+                contact_email=f"contact@{organisation.split()[0].lower()}.example",
+                project_title=title,
+                summary=f"{title}, run by {organisation}.",
+                amount_estimate=D(amount) if D(amount) <= round_.max_grant else round_.max_grant,
+                priority_areas=areas,
+            ),
+        )
+        path = ["invited", "presented", "application", "eligibility", "assessment", "decision"]
+        target = {
+            "awarded": "decision",
+            "awarded_two_year": "decision",
+            "declined_board": "decision",
+            "declined_eligibility": "eligibility",
+            "withdrawn": "presented",
+        }.get(end, end)
+        for step in path[: path.index(target) + 1] if target in path else []:
+            application.refresh_from_db()  # the services work on their own locked copy
+            if step == "invited":
+                services.invite_to_present(application, by=officer, when_where="Civic Centre, 2pm")
+            elif step == "presented":
+                services.record_presentation(application, by=officer)
+            elif step == "application":
+                services.invite_full_application(application, by=officer)
+                _full_application(application, kind, number, amount, areas)
+            elif step == "eligibility":
+                services.submit_full_application(application)
+            elif step == "assessment":
+                if end == "declined_eligibility":
+                    break
+                services.check_eligibility(application, by=officer, eligible=True)
+            elif step == "decision":
+                services.record_assessment(
+                    application,
+                    assessor=officer,
+                    scores=_scores(2 if end == "declined_board" else 4),
+                    recommendation="decline" if end == "declined_board" else "fund",
+                )
+                services.send_to_decision(application, by=officer)
+        application.refresh_from_db()
+        if end == "declined_eligibility":
+            services.check_eligibility(
+                application,
+                by=officer,
+                eligible=False,
+                reason="A profit-making company cannot apply to the fund.",
+            )
+        elif end == "withdrawn":
+            services.withdraw(application, reason="The group found other funding.")
+        elif end.startswith("awarded") and decision_meeting:
+            start = last_year.start + timedelta(days=200)
+            if end == "awarded_two_year":
+                # Year one released now; year two after a review nine months in.
+                tranches = [
+                    services.TrancheSpec(D("35713"), start),
+                    services.TrancheSpec(
+                        D("36105"), start + timedelta(days=365), start + timedelta(days=270)
+                    ),
+                ]
+                months = 24
+            else:
+                half = (D(amount) / 2).quantize(D("0.01"))
+                tranches = [
+                    services.TrancheSpec(half, start),
+                    services.TrancheSpec(D(amount) - half, start + timedelta(days=182)),
+                ]
+                months = 12
+            services.record_decision(
+                application,
+                meeting=decision_meeting,
+                outcome=Decision.Outcome.APPROVED,
+                by=admin,
+                amount=D(amount),
+                starts_on=start,
+                months=months,
+                tranches=tranches,
+                conditions="Quarterly monitoring returns; acknowledge the fund in publicity.",
+            )
+            award = application.award
+            for tranche in award.tranches.all():
+                if tranche.release_on <= today and not tranche.review_on:
+                    ledger.release(tranche, by=officer, on=max(tranche.release_on, start))
+        elif end == "declined_board" and decision_meeting:
+            services.record_decision(
+                application,
+                meeting=decision_meeting,
+                outcome=Decision.Outcome.DECLINED,
+                by=admin,
+                reason="The board preferred projects reaching into the hotspot wards.",
+            )
+    # The round is over: close it in the past so the public pages show the open round only.
+    FundingRound.objects.filter(pk=round_.pk).update(
+        opens_on=last_year.start + timedelta(days=150),
+        closes_on=last_year.start + timedelta(days=210),
+    )
+    upcoming = FundingRound.objects.create(
+        fund=fund,
+        name=f"Community fund {FinancialYear.containing(today).label}",
+        slug=f"community-fund-{FinancialYear.containing(today).start_year}",
+        opens_on=today - timedelta(days=20),
+        closes_on=today + timedelta(days=50),
+        guidance="Grants of £1,000 to £50,000 for projects starting in the spring.",
+    )
+    defaults.install(upcoming)
+    upcoming.priority_areas.set(PriorityArea.objects.all())
+    upcoming.key_themes.set(KeyTheme.objects.all())
+    counts = {
+        stage.label: Application.objects.filter(round=round_, stage=stage).count()
+        for stage in Stage
+    }
+    log(
+        f"created {fund.name}: {round_.applications.count()} applications in {round_.name} "
+        f"({', '.join(f'{n} {s.lower()}' for s, n in counts.items() if n)}), and an open round"
+    )
+    return []

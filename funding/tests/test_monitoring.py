@@ -1,0 +1,126 @@
+"""Monitoring a grant: returns on a schedule, review, changes, closing, and reminders."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from funding import ledger, monitoring
+from funding.models import Award, ChangeRequest, MonitoringReturn, balances
+from funding.tasks import send_monitoring_reminders
+from funding.tests.factories import FundFactory, award_of
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def award():
+    fund = FundFactory()
+    ledger.receive(fund, D("50000"), note="Receipts")
+    award = award_of("12000", fund, tranches=[("6000", dt.date(2026, 4, 1), None),
+                                              ("6000", dt.date(2026, 10, 1), None)])  # fmt: skip
+    ledger.commit(award)
+    return award
+
+
+def test_returns_are_scheduled_quarterly_with_a_final_evaluation(award):
+    made = monitoring.schedule_returns(award)
+    assert [r.due_on for r in made] == [
+        dt.date(2026, 7, 1), dt.date(2026, 10, 1), dt.date(2027, 1, 1),  # grant ends 31 Mar
+        dt.date(2027, 4, 30),  # the evaluation, a month after it ends
+    ]  # fmt: skip
+    assert [r.final for r in made] == [False] * 3 + [True]
+
+
+def test_a_return_is_submitted_then_accepted_or_sent_back_for_more(
+    award, django_capture_on_commit_callbacks
+):
+    first = monitoring.schedule_returns(award)[0]
+    with pytest.raises(ValidationError) as refused:
+        monitoring.submit_return(first, progress=" ", spend_to_date=D("-1"))
+    assert set(refused.value.message_dict) == {"progress", "spend_to_date"}
+    monitoring.submit_return(first, progress="Ran 12 sessions", spend_to_date=D("2500"))
+    with pytest.raises(ValidationError, match="Say what more"):
+        monitoring.review_return(first, by=None, accept=False, note="")
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.review_return(first, by=None, accept=False, note="Attendance figures, please")
+    first.refresh_from_db()
+    assert first.status == MonitoringReturn.Status.MORE_INFO
+    assert "Attendance figures, please" in mail.outbox[-1].body
+    monitoring.submit_return(
+        first, progress="Ran 12 sessions, 140 attendances", spend_to_date=D("2500")
+    )
+    monitoring.review_return(first, by=None, accept=True)
+    first.refresh_from_db()
+    assert first.status == MonitoringReturn.Status.ACCEPTED
+    with pytest.raises(ValidationError, match="already been sent"):
+        monitoring.submit_return(first, progress="again", spend_to_date=D("1"))
+
+
+def test_spend_above_the_grant_is_refused(award):
+    report = monitoring.schedule_returns(award)[0]
+    with pytest.raises(ValidationError, match="The grant is £12,000.00"):
+        monitoring.submit_return(report, progress="x", spend_to_date=D("12000.01"))
+
+
+def test_change_requests_need_a_decision_with_a_reply(award, django_capture_on_commit_callbacks):
+    request = monitoring.request_change(award, description="Move £500 from leaflets to kit")
+    with pytest.raises(ValidationError, match="reply"):
+        monitoring.decide_change(request, by=None, approve=True, response="")
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.decide_change(request, by=None, approve=True, response="Agreed.")
+    request.refresh_from_db()
+    assert request.status == ChangeRequest.Status.APPROVED
+    assert "approved" in mail.outbox[-1].body
+    with pytest.raises(ValidationError, match="already been decided"):
+        monitoring.decide_change(request, by=None, approve=False, response="No")
+
+
+def test_closing_early_gives_unpaid_commitment_back_and_expires_the_link(award):
+    ledger.release(award.tranches.get(number=1), on=dt.date(2026, 4, 1))
+    before = balances(award.application.round.fund_id).available
+    with pytest.raises(ValidationError, match="Say why"):
+        monitoring.close_award(award, by=None, early=True)
+    monitoring.close_award(award, by=None, early=True, reason="Project ended when the venue closed")
+    award.refresh_from_db()
+    assert award.status == Award.Status.ENDED_EARLY
+    assert balances(award.application.round.fund_id).available == before + D("6000")
+    assert award.application.link_expires_at is not None
+
+
+def test_a_grant_closes_normally_only_after_its_evaluation_is_accepted(award):
+    reports = monitoring.schedule_returns(award)
+    with pytest.raises(ValidationError, match="end-of-grant evaluation"):
+        monitoring.close_award(award, by=None)
+    final = reports[-1]
+    monitoring.submit_return(final, progress="Evaluation attached", spend_to_date=D("12000"))
+    monitoring.review_return(final, by=None, accept=True)
+    monitoring.close_award(award, by=None)
+    award.refresh_from_db()
+    assert award.status == Award.Status.COMPLETED
+
+
+def test_milestones_fall_within_the_grant(award):
+    with pytest.raises(ValidationError, match="within the grant"):
+        monitoring.add_milestone(award, title="Launch", due_on=dt.date(2025, 1, 1))
+    assert monitoring.add_milestone(award, title="Launch", due_on=dt.date(2026, 5, 1)).pk
+
+
+def test_reminders_go_to_overdue_and_soon_due_returns_once_a_day(
+    award, django_capture_on_commit_callbacks
+):
+    monitoring.schedule_returns(award)  # due 1 Jul, 1 Oct 2026 ...
+    with time_machine.travel(dt.datetime(2026, 9, 26, 8, 0), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_monitoring_reminders() == 2  # 1 Jul overdue, 1 Oct within a week
+        assert send_monitoring_reminders() == 0  # not twice on the same day
+    bodies = [m.body for m in mail.outbox]
+    assert any("is now 87 days overdue" in b for b in bodies)
+    assert any("is due on 1 October 2026" in b for b in bodies)
+    assert all(m.to == [award.application.contact_email] for m in mail.outbox)
+    overdue = MonitoringReturn.objects.overdue(dt.date(2026, 9, 26))
+    assert [r.due_on for r in overdue] == [dt.date(2026, 7, 1)]

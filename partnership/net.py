@@ -1,0 +1,15 @@
+"""The client's address, for rate limits, honouring the proxies the deployment says it has."""
+
+from django.conf import settings
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or with N trusted proxies in front, the Nth address from the right of
+    X-Forwarded-For (anything further left was written by the client and cannot be trusted)."""
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
