@@ -1,5 +1,5 @@
-from .views import public, staff
+from .views import decisions, public, staff
 
 app_name = "funding"
 
-urlpatterns = staff.urlpatterns + public.urlpatterns
+urlpatterns = staff.urlpatterns + decisions.urlpatterns + public.urlpatterns
