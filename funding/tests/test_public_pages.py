@@ -285,7 +285,7 @@ def test_expression_is_received_with_reference_link_and_email(
     text = response.content.decode()
     assert application.reference in text and link in text
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     [email] = mail.outbox
     assert email.to == ["jo@boxing.example"]
     assert link in email.body and application.reference in email.subject
@@ -375,7 +375,7 @@ def test_unknown_link_is_not_found_and_kept_private(client, open_round):
     response = client.get(home_url("not-a-real-token"))
     assert response.status_code == 404
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_expired_link_is_not_found(client, open_round):
@@ -392,7 +392,7 @@ def test_private_pages_are_not_cached_or_referred(client, open_round, name):
     response = client.get(reverse(f"funding:{name}", args=[token]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_withdrawing_asks_first_then_withdraws(client, open_round):

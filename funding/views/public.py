@@ -2,7 +2,9 @@
 applicant's own pages behind their private link. Nobody here has an account.
 
 The private link's secret is in the address, so every page under it tells the browser not to
-keep it (no-store) and not to pass it on to other sites (no-referrer). Every public form is
+keep it (no-store) and not to pass it on to other sites (same-origin referrers only; not
+"no-referrer", under which browsers send "Origin: null" with form posts and Django's CSRF check
+refuses them). Every public form is
 rate limited by address and carries a honeypot; the rules themselves live in funding.services.
 """
 
@@ -61,7 +63,7 @@ def rate_limited(rate: str):
 
 
 def keep_private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store, private"
     return response
 
