@@ -13,6 +13,8 @@ from django.urls import path
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from partnership.exports import safe_cell
+
 from .. import services
 from ..filters import ActionFilter
 from ..forms import add_service_errors
@@ -59,15 +61,6 @@ class ActionListView(LoginRequiredMixin, FilterView):
         return context
 
 
-# Excel runs a cell that starts with one of these as a formula; a leading quote stops it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _uk_date(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 
@@ -111,16 +104,16 @@ def action_export(request):
             latest = f"{_uk_date(action.latest_update_on)}: {action.latest_update_note}"
         writer.writerow(
             [
-                _cell(action.board.display_name),
+                safe_cell(action.board.display_name),
                 action.number,
-                _cell(action.reference),
-                _cell(action.title),
-                _cell(action.description),
-                _cell(action.owner_display),
+                safe_cell(action.reference),
+                safe_cell(action.title),
+                safe_cell(action.description),
+                safe_cell(action.owner_display),
                 _uk_date(action.due_date),
                 action.get_status_display(),
                 _uk_date(action.completed_on),
-                _cell(latest),
+                safe_cell(latest),
                 "Yes" if action.is_overdue(today) else "No",
             ]
         )

@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership.exports import safe_cell
+
 from .. import plan_services
 from ..forms import add_service_errors
 from ..forms_plans import KeyActionForm, PlanFilterForm, PlanForm, PriorityForm, ProgressForm
@@ -102,7 +104,7 @@ def plan_csv(request, pk):
     response.write("\ufeff")  # Excel reads the file as UTF-8 with this mark
     writer = csv.writer(response)
     for row in plan_table_rows(actions):
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([safe_cell(c) for c in row])
     return response
 
 

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from partnership.exports import safe_cell
 from partnership.periods import FinancialYear
 
 from .. import indicator_import, keystats
@@ -74,14 +75,6 @@ def statistics(request):
     )
 
 
-# Excel runs a cell that starts with one of these as a formula; a leading quote stops it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _number_cell(value) -> str:
     return "" if value is None else str(value)
 
@@ -112,9 +105,9 @@ def statistics_csv(request):
     for row in keystats.statistics_table(year, quarter):
         writer.writerow(
             [
-                _text_cell(row.indicator.category),
-                _text_cell(row.indicator.name),
-                _text_cell(row.indicator.unit),
+                safe_cell(row.indicator.category),
+                safe_cell(row.indicator.name),
+                safe_cell(row.indicator.unit),
                 _number_cell(row.current),
                 _number_cell(row.previous),
                 _number_cell(row.change.difference),

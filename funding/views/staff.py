@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
+from partnership.exports import safe_cell
+
 from .. import defaults, ledger, services
 from ..filters import ApplicationFilter
 from ..forms_staff import (
@@ -328,14 +330,6 @@ class ApplicationListView(FilterView):
 
 application_list = manager_required(ApplicationListView.as_view())
 
-# Excel runs a cell that starts with one of these as a formula; a leading quote stops it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 CSV_COLUMNS = (
     "Reference",
@@ -370,15 +364,15 @@ def application_export(request):
     for a in applications:
         writer.writerow(
             [
-                _cell(a.reference),
-                _cell(a.round.name),
-                _cell(a.organisation_name),
-                _cell(a.project_title),
-                _cell(a.contact_name),
-                _cell(a.contact_email),
+                safe_cell(a.reference),
+                safe_cell(a.round.name),
+                safe_cell(a.organisation_name),
+                safe_cell(a.project_title),
+                safe_cell(a.contact_name),
+                safe_cell(a.contact_email),
                 f"{a.amount:.2f}",
                 a.get_stage_display(),
-                _cell("; ".join(area.name for area in a.priority_areas.all())),
+                safe_cell("; ".join(area.name for area in a.priority_areas.all())),
                 f"{timezone.localtime(a.created_at):%d/%m/%Y}",
                 f"{timezone.localtime(a.updated):%d/%m/%Y}",
             ]
