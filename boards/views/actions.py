@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django_filters.views import FilterView
+from partnership.pages import FilterPageMixin
 
 from partnership.exports import safe_cell
 
@@ -28,7 +29,7 @@ from ..permissions import (
 )
 
 
-class ActionListView(LoginRequiredMixin, FilterView):
+class ActionListView(LoginRequiredMixin, FilterPageMixin, FilterView):
     filterset_class = ActionFilter
     template_name = "boards/actions/list.html"
     context_object_name = "actions"
@@ -39,18 +40,8 @@ class ActionListView(LoginRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         can_manage = can_manage_boards(self.request.user)
-        page = context.get("page_obj")
         context.update(
-            page_numbers=(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-                if page is not None
-                else []
-            ),
-            filter_query=query.urlencode(),
-            filtered=any(v for k, v in query.items()),
             can_manage=can_manage,
             boards_to_raise_on=(
                 visible_boards(self.request.user).filter(active=True).order_by("name")

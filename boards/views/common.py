@@ -1,7 +1,6 @@
 """Helpers shared by the board views."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 
 from ..models import Board, Meeting
 from ..permissions import can_manage_boards, get_board_for_user, get_meeting_for_user
@@ -25,19 +24,3 @@ def managed_meeting(user, pk) -> Meeting:
 def require_manager(user) -> None:
     if not can_manage_boards(user):
         raise PermissionDenied("Only board officers change the partnership's lists.")
-
-
-def form_page(request, form, *, title, crumbs, cancel_url, submit="Save", intro=""):
-    """The one page that shows any board form: a heading, the form, save and cancel."""
-    return render(
-        request,
-        "boards/form.html",
-        {
-            "form": form,
-            "title": title,
-            "crumbs": crumbs,
-            "cancel_url": cancel_url,
-            "submit": submit,
-            "intro": intro,
-        },
-    )

@@ -6,11 +6,12 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from partnership.pages import form_page
 
 from ..forms import BoardForm, MembershipForm, OrganisationForm, PersonForm, TermsOfReferenceForm
 from ..models import Board, Membership, Organisation, Person, TermsOfReference
 from ..permissions import can_manage_boards, get_board_for_user, visible_boards
-from .common import form_page, managed_board, require_manager
+from .common import managed_board, require_manager
 
 
 def _boards_crumb():

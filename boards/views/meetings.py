@@ -8,6 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
+from partnership.pages import form_page
 
 from .. import services
 from ..forms import (
@@ -20,7 +21,7 @@ from ..forms import (
 )
 from ..models import Action, AgendaItem, Attendance, Meeting, Paper
 from ..permissions import can_manage_boards, get_meeting_for_user
-from .common import form_page, managed_board, managed_meeting
+from .common import managed_board, managed_meeting
 
 
 def _crumbs(meeting_or_board):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from partnership.pages import form_page
 
 from partnership.exports import safe_cell
 
@@ -24,7 +25,7 @@ from ..permissions import (
     plans_visible_to,
 )
 from ..plans import PlanFilters, plan_actions, plan_summary, plan_table_rows
-from .common import form_page, require_manager
+from .common import require_manager
 
 
 def _crumbs(plan=None):

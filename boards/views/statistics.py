@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from partnership.pages import form_page
 
 from partnership.exports import safe_cell
 from partnership.periods import FinancialYear
@@ -21,7 +22,7 @@ from ..forms import add_service_errors
 from ..forms_statistics import ImportForm, IndicatorForm, IndicatorValueForm, PeriodForm
 from ..models import Indicator, IndicatorValue
 from ..permissions import can_manage_boards
-from .common import form_page, require_manager
+from .common import require_manager
 
 # Where a checked import waits for the officer to confirm it.
 SESSION_KEY = "boards_indicator_import"

@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
+from partnership.pages import FilterPageMixin, form_page
 
 from partnership.exports import safe_cell
 
@@ -85,21 +86,6 @@ reader_required = _gate(
 
 def _crumbs(*pairs) -> list[tuple[str, str]]:
     return [("Community fund", reverse("funding:index")), *pairs]
-
-
-def _form_page(request, form, *, title, crumbs, cancel_url, submit="Save", intro=""):
-    return render(
-        request,
-        "funding/staff/form.html",
-        {
-            "form": form,
-            "title": title,
-            "crumbs": crumbs,
-            "cancel_url": cancel_url,
-            "submit": submit,
-            "intro": intro,
-        },
-    )
 
 
 # --- Dashboard ------------------------------------------------------------------------------
@@ -241,7 +227,7 @@ def round_create(request):
         defaults.install(round_)  # the standard eligibility questions, to adjust in the admin
         messages.success(request, f"Round “{round_.name}” created with the standard questions.")
         return redirect("funding:round_detail", pk=round_.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title="New funding round",
@@ -260,7 +246,7 @@ def round_edit(request, pk):
         messages.success(request, f"Round “{round_.name}” saved.")
         return redirect("funding:round_detail", pk=round_.pk)
     detail = reverse("funding:round_detail", args=[round_.pk])
-    return _form_page(
+    return form_page(
         request,
         form,
         title=f"Change {round_.name}",
@@ -302,7 +288,7 @@ def listed_applications():
     )
 
 
-class ApplicationListView(FilterView):
+class ApplicationListView(FilterPageMixin, FilterView):
     filterset_class = ApplicationFilter
     template_name = "funding/staff/application_list.html"
     context_object_name = "applications"
@@ -310,22 +296,6 @@ class ApplicationListView(FilterView):
 
     def get_queryset(self):
         return listed_applications()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        page = context.get("page_obj")
-        context.update(
-            page_numbers=(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-                if page is not None
-                else []
-            ),
-            filter_query=query.urlencode(),
-            filtered=any(query.values()),
-        )
-        return context
 
 
 application_list = manager_required(ApplicationListView.as_view())
