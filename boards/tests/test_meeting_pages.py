@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from boards.models import AgendaItem, Attendance, Declaration, Meeting, Membership, Paper
 from boards.services import add_standard_items, raise_action
@@ -274,9 +275,10 @@ def test_minutes_show_who_attended_and_each_outcome_but_not_exempt_items(signed_
         },
     )
     page = signed_in.get(reverse("boards:minutes", args=[meeting.pk])).content.decode()
-    assert members[0].person.full_name in page
-    assert "Officers in attendance" in page and officer.person.full_name in page
-    assert "Apologies were received from " + members[1].person.full_name in page
+    # Names are HTML-escaped on the page (O'Neill arrives as O&#x27;Neill).
+    assert escape(members[0].person.full_name) in page
+    assert "Officers in attendance" in page and escape(officer.person.full_name) in page
+    assert "Apologies were received from " + escape(members[1].person.full_name) in page
     assert "Guest Speaker, Fire" in page
     assert "Resolved, that the budget be agreed." in page
     assert "Secret outcome" not in page
@@ -348,4 +350,4 @@ def test_a_correction_to_past_attendance_shows_who_made_it(signed_in, board_offi
     assert [(c.membership_id, c.status, c.history_user) for c in changes] == [
         (members[1].pk, "apologies", board_officer)
     ]
-    assert f"{members[1].person.full_name} now apologies".encode() in page.content
+    assert f"{escape(members[1].person.full_name)} now apologies".encode() in page.content

@@ -42,6 +42,14 @@ def test_officer_runs_a_meeting_and_finds_the_action_overdue_later(page: Page, l
     chair, policing = members[0], members[1]
     chair.role = Membership.Role.CHAIR
     chair.save()
+    # Fixed names: the rows are found by name, and a generated "O'Neill" would break the selector.
+    for membership, name in (
+        (chair, "Margaret Ellison"),
+        (policing, "Daniel Achebe"),
+        (members[2], "Samira Haddad"),
+    ):
+        membership.person.full_name = name
+        membership.person.save()
     policing.person.organisation = policing.organisation = police
     policing.person.save()
     policing.save()
