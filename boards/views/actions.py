@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django_filters.views import FilterView
-from partnership.pages import FilterPageMixin
 
 from partnership.exports import safe_cell
+from partnership.pages import FilterPageMixin
 
 from .. import services
 from ..filters import ActionFilter

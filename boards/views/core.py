@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+
 from partnership.pages import form_page
 
 from ..forms import BoardForm, MembershipForm, OrganisationForm, PersonForm, TermsOfReferenceForm

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from partnership.pages import form_page
 
 from partnership.exports import safe_cell
+from partnership.pages import form_page
 
 from .. import plan_services
 from ..forms import add_service_errors

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from partnership.pages import form_page
 
 from partnership.exports import safe_cell
+from partnership.pages import form_page
 from partnership.periods import FinancialYear
 
 from .. import indicator_import, keystats

@@ -23,9 +23,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
-from partnership.pages import FilterPageMixin, form_page
 
 from partnership.exports import safe_cell
+from partnership.pages import FilterPageMixin, form_page
 
 from .. import defaults, ledger, services
 from ..filters import ApplicationFilter
