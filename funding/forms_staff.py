@@ -268,28 +268,13 @@ TrancheFormSet = forms.formset_factory(TrancheForm, extra=3, max_num=12, validat
 
 
 class TrancheReviewForm(forms.ModelForm):
+    """Reads the review; the rules for it are in ``monitoring.record_tranche_review``."""
+
     class Meta:
         model = Tranche
         fields = ["reviewed_on", "review_note"]
         labels = {"reviewed_on": "Review held on", "review_note": "What the review found"}
         widgets = {"reviewed_on": DATE, "review_note": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviewed_on"].required = True
-        self.fields["review_note"].required = True
-
-    def clean_reviewed_on(self):
-        day = self.cleaned_data["reviewed_on"]
-        if day > timezone.localdate():
-            raise ValidationError("Record a review once it has been held.")
-        return day
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.released_on:
-            raise ValidationError("This tranche has been paid; its review can no longer change.")
-        return cleaned
 
 
 class ReleaseForm(forms.Form):

@@ -143,12 +143,34 @@ def reverse(entry: LedgerEntry, *, reason: str, by=None) -> LedgerEntry:
         raise ValidationError("A reversal cannot itself be reversed; add a new entry instead.")
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError("This entry has already been reversed.")
+    if entry.kind == K.COMMITTED and entry.award_id:
+        # The award stands, so its commitment does too; money it will not need is given back
+        # with uncommit(), which keeps the award's own arithmetic right.
+        raise ValidationError(
+            "An award's commitment is not reversed: release the unpaid part from the award's page."
+        )
     reversal = _entry(fund, entry.kind, entry.amount, by=by, note=reason.strip(),
                       award=entry.award, tranche=entry.tranche, reverses=entry)  # fmt: skip
+    if entry.kind == K.RELEASED and entry.tranche_id:
+        _unpay(entry.tranche_id)
     after = balances(fund.pk)
     if after.available < 0 or after.cash < 0:
         raise ValidationError(
             "Reversing this would leave the fund owing more than it holds; "
             "release commitments first."
         )  # the atomic block rolls the reversal back
+    if entry.award_id and _award_total(entry.award, K.RETURNED) > _award_total(
+        entry.award, K.RELEASED
+    ):
+        raise ValidationError(
+            "The grantee has returned more than would then have been paid; "
+            "reverse the return first."
+        )
     return reversal
+
+
+def _unpay(tranche_id: int) -> None:
+    """A payment reversed in the ledger was never made: the tranche is waiting to be paid again."""
+    tranche = Tranche.objects.select_for_update().get(pk=tranche_id)
+    tranche.released_on, tranche.released_by = None, None
+    tranche.save(update_fields=["released_on", "released_by"])

@@ -9,16 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from partnership.periods import add_months
-from partnership.tasks import send_email
 
 from . import ledger
 from .models import (
@@ -36,6 +32,7 @@ from .models import (
     StageChange,
 )
 from .models.applications import NEEDS_CHARITY_NUMBER, NEEDS_COMPANY_NUMBER
+from .notify import tell_applicant
 
 # Which stages each stage may move to.
 MOVES = {
@@ -58,22 +55,6 @@ REQUIRED_DOCUMENTS = (
     ApplicationDocument.Kind.GOVERNING,
     ApplicationDocument.Kind.SAFEGUARDING,
 )
-
-
-def private_link(token: str) -> str:
-    return settings.SITE_URL + reverse("funding:applicant_home", args=[token])
-
-
-def tell_applicant(application: Application, template: str, token: str | None = None, **extra):
-    """E-mail the applicant's contact; ``template`` names funding/email/<template>.txt."""
-    context = {"application": application, "link": private_link(token) if token else None, **extra}
-    subject = (
-        f"{application.reference}: "
-        + render_to_string(f"funding/email/{template}_subject.txt", context).strip()
-    )
-    body = render_to_string(f"funding/email/{template}.txt", context)
-    # Sent by the worker after the commit: never for a rolled-back change, never in the request.
-    send_email.delay_on_commit(subject, body, [application.contact_email])
 
 
 def _move(application: Application, to: str, *, by=None, note: str = "") -> None:
@@ -401,6 +382,10 @@ def _approve(application, decision, *, by, amount, starts_on, months, conditions
         award.tranches.create(number=number, amount=spec.amount, release_on=spec.release_on,
                               review_on=spec.review_on)  # fmt: skip
     ledger.commit(award, by=by)  # refuses, and undoes all of this, if the fund cannot cover it
+    # Imported here: monitoring builds on the pipeline, not the other way round.
+    from .monitoring import schedule_returns
+
+    schedule_returns(award)
     _move(application, Stage.AWARDED, by=by)
     tell_applicant(application, "awarded", award=award)
 

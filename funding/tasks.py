@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .monitoring import returns_to_remind
-from .services import tell_applicant
+from .notify import tell_applicant
 
 
 @shared_task

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +26,11 @@ class Award(models.Model):
     ends_on = models.DateField()
     conditions = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    return_every_months = models.PositiveSmallIntegerField(
+        "months between progress returns", default=3
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -32,6 +38,9 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.application.reference}: £{self.amount:,.2f}"
+
+    def get_absolute_url(self):
+        return reverse("funding:award_detail", args=[self.pk])
 
 
 class Tranche(models.Model):
@@ -80,6 +89,9 @@ class Milestone(models.Model):
     def __str__(self):
         return self.title
 
+    def is_late(self, today: date) -> bool:
+        return self.achieved_on is None and self.due_on < today
+
 
 class MonitoringReturnQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None):
@@ -104,6 +116,15 @@ class MonitoringReturn(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     progress = models.TextField(blank=True)
     spend_to_date = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    people_reached = models.PositiveIntegerField(null=True, blank=True)
+    difficulties = models.TextField(blank=True)
+    # The end-of-grant evaluation only.
+    outcomes = models.TextField(blank=True)
+    unspent = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     officer_note = models.TextField(blank=True)
     last_reminded_on = models.DateField(null=True, blank=True)
@@ -115,7 +136,16 @@ class MonitoringReturn(models.Model):
         ordering = ["award", "due_on"]
 
     def __str__(self):
-        return f"Return due {self.due_on:%d/%m/%Y}"
+        kind = "Evaluation" if self.final else "Return"
+        return f"{kind} due {self.due_on:%d/%m/%Y}"
+
+    @property
+    def open(self) -> bool:
+        """Waiting for the grantee: not yet sent, or sent back for more."""
+        return self.status in (self.Status.DUE, self.Status.MORE_INFO)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.open and self.due_on < today
 
 
 class ChangeRequest(models.Model):
@@ -124,8 +154,18 @@ class ChangeRequest(models.Model):
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
 
+    class Kind(models.TextChoices):
+        BUDGET = "budget", "Moving money between budget lines"
+        TIMETABLE = "timetable", "More time (a later end date)"
+        ACTIVITIES = "activities", "Changing what the project does"
+        OTHER = "other", "Something else"
+
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField("the change asked for")
+    new_ends_on = models.DateField(
+        "new end date", null=True, blank=True, help_text="For a request for more time."
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

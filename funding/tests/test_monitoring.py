@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from funding import ledger, monitoring
 from funding.models import Award, ChangeRequest, MonitoringReturn, balances
+from funding.monitoring import ReturnAnswers
 from funding.tasks import send_monitoring_reminders
 from funding.tests.factories import FundFactory, award_of
 
@@ -41,9 +42,9 @@ def test_a_return_is_submitted_then_accepted_or_sent_back_for_more(
 ):
     first = monitoring.schedule_returns(award)[0]
     with pytest.raises(ValidationError) as refused:
-        monitoring.submit_return(first, progress=" ", spend_to_date=D("-1"))
+        monitoring.submit_return(first, ReturnAnswers(progress=" ", spend_to_date=D("-1")))
     assert set(refused.value.message_dict) == {"progress", "spend_to_date"}
-    monitoring.submit_return(first, progress="Ran 12 sessions", spend_to_date=D("2500"))
+    monitoring.submit_return(first, ReturnAnswers("Ran 12 sessions", D("2500")))
     with pytest.raises(ValidationError, match="Say what more"):
         monitoring.review_return(first, by=None, accept=False, note="")
     with django_capture_on_commit_callbacks(execute=True):
@@ -51,24 +52,24 @@ def test_a_return_is_submitted_then_accepted_or_sent_back_for_more(
     first.refresh_from_db()
     assert first.status == MonitoringReturn.Status.MORE_INFO
     assert "Attendance figures, please" in mail.outbox[-1].body
-    monitoring.submit_return(
-        first, progress="Ran 12 sessions, 140 attendances", spend_to_date=D("2500")
-    )
+    monitoring.submit_return(first, ReturnAnswers("Ran 12 sessions, 140 attendances", D("2500")))
     monitoring.review_return(first, by=None, accept=True)
     first.refresh_from_db()
     assert first.status == MonitoringReturn.Status.ACCEPTED
     with pytest.raises(ValidationError, match="already been sent"):
-        monitoring.submit_return(first, progress="again", spend_to_date=D("1"))
+        monitoring.submit_return(first, ReturnAnswers("again", D("1")))
 
 
 def test_spend_above_the_grant_is_refused(award):
     report = monitoring.schedule_returns(award)[0]
     with pytest.raises(ValidationError, match="The grant is £12,000.00"):
-        monitoring.submit_return(report, progress="x", spend_to_date=D("12000.01"))
+        monitoring.submit_return(report, ReturnAnswers("x", D("12000.01")))
 
 
 def test_change_requests_need_a_decision_with_a_reply(award, django_capture_on_commit_callbacks):
-    request = monitoring.request_change(award, description="Move £500 from leaflets to kit")
+    request = monitoring.request_change(
+        award, kind=ChangeRequest.Kind.BUDGET, description="Move £500 from leaflets to kit"
+    )
     with pytest.raises(ValidationError, match="reply"):
         monitoring.decide_change(request, by=None, approve=True, response="")
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,11 +98,24 @@ def test_a_grant_closes_normally_only_after_its_evaluation_is_accepted(award):
     with pytest.raises(ValidationError, match="end-of-grant evaluation"):
         monitoring.close_award(award, by=None)
     final = reports[-1]
-    monitoring.submit_return(final, progress="Evaluation attached", spend_to_date=D("12000"))
+    with pytest.raises(ValidationError) as refused:
+        monitoring.submit_return(final, ReturnAnswers("Evaluation attached", D("12000")))
+    assert set(refused.value.message_dict) == {"outcomes", "unspent"}
+    monitoring.submit_return(
+        final,
+        ReturnAnswers(
+            "All sessions ran", D("11800"), people_reached=96, outcomes="Fewer call-outs",
+            unspent=D("200"),
+        ),
+    )  # fmt: skip
     monitoring.review_return(final, by=None, accept=True)
     monitoring.close_award(award, by=None)
     award.refresh_from_db()
     assert award.status == Award.Status.COMPLETED
+    assert award.closed_on is not None
+    assert not award.returns.filter(status=MonitoringReturn.Status.DUE).exists()
+    with pytest.raises(ValidationError, match="closed"):
+        monitoring.request_change(award, kind="other", description="More time")
 
 
 def test_milestones_fall_within_the_grant(award):
@@ -124,3 +138,97 @@ def test_reminders_go_to_overdue_and_soon_due_returns_once_a_day(
     assert all(m.to == [award.application.contact_email] for m in mail.outbox)
     overdue = MonitoringReturn.objects.overdue(dt.date(2026, 9, 26))
     assert [r.due_on for r in overdue] == [dt.date(2026, 7, 1)]
+
+
+def test_rescheduling_keeps_returns_already_sent_and_asks_for_no_period_twice(award):
+    first = monitoring.schedule_returns(award)[0]
+    monitoring.submit_return(first, ReturnAnswers("Started", D("1000")))
+    made = monitoring.schedule_returns(award, every_months=2)
+    assert [r.due_on for r in made] == [
+        dt.date(2026, 8, 1), dt.date(2026, 10, 1), dt.date(2026, 12, 1), dt.date(2027, 2, 1),
+        dt.date(2027, 4, 30),
+    ]  # fmt: skip
+    assert list(award.returns.values_list("due_on", flat=True)).count(dt.date(2026, 7, 1)) == 1
+    award.refresh_from_db()
+    assert award.return_every_months == 2
+    with pytest.raises(ValidationError, match="between 1 and 12"):
+        monitoring.schedule_returns(award, every_months=0)
+
+
+def test_more_time_is_asked_within_the_rounds_longest_grant_and_moves_the_evaluation(
+    award, django_capture_on_commit_callbacks
+):
+    monitoring.schedule_returns(award)
+    with pytest.raises(ValidationError) as refused:
+        monitoring.request_change(award, kind="timetable", description="Venue delayed")
+    assert "new_ends_on" in refused.value.message_dict
+    with pytest.raises(ValidationError, match="at most 12 months"):
+        monitoring.request_change(
+            award, kind="timetable", description="Venue delayed", new_ends_on=dt.date(2027, 6, 30)
+        )
+    round_ = award.application.round
+    round_.max_months = 18
+    round_.save()
+    request = monitoring.request_change(
+        award, kind="timetable", description="Venue delayed", new_ends_on=dt.date(2027, 6, 30)
+    )
+    award.refresh_from_db()
+    assert award.ends_on == dt.date(2027, 3, 31)  # nothing changes before it is agreed
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.decide_change(request, by=None, approve=True, response="Agreed")
+    award.refresh_from_db()
+    assert award.ends_on == dt.date(2027, 6, 30)
+    assert award.returns.get(final=True).due_on == dt.date(2027, 7, 30)
+
+
+def test_a_tranche_review_is_recorded_once_held_and_never_after_payment(award):
+    tranche = award.tranches.get(number=2)
+    with pytest.raises(ValidationError) as refused:
+        monitoring.record_tranche_review(tranche, reviewed_on=dt.date(2099, 1, 1), note=" ")
+    assert set(refused.value.message_dict) == {"reviewed_on", "review_note"}
+    monitoring.record_tranche_review(tranche, reviewed_on=dt.date(2026, 9, 1), note="On track")
+    tranche.refresh_from_db()
+    assert (tranche.reviewed_on, tranche.review_note) == (dt.date(2026, 9, 1), "On track")
+    ledger.release(tranche, on=dt.date(2026, 10, 1))
+    with pytest.raises(ValidationError, match="has been paid"):
+        monitoring.record_tranche_review(tranche, reviewed_on=dt.date(2026, 9, 2), note="Again")
+
+
+def test_milestones_are_met_on_a_real_date(award):
+    milestone = monitoring.add_milestone(award, title="Launch", due_on=dt.date(2026, 5, 1))
+    with pytest.raises(ValidationError, match="once it has been met"):
+        monitoring.record_milestone(milestone, achieved_on=dt.date(2099, 1, 1))
+    with pytest.raises(ValidationError, match="before the grant"):
+        monitoring.record_milestone(milestone, achieved_on=dt.date(2026, 1, 1))
+    monitoring.record_milestone(milestone, achieved_on=dt.date(2026, 5, 3), note="Launched")
+    milestone.refresh_from_db()
+    assert milestone.achieved_on == dt.date(2026, 5, 3)
+    assert not milestone.is_late(dt.date(2026, 6, 1))
+
+
+def test_a_reversed_payment_leaves_its_tranche_waiting_to_be_paid_again(award):
+    tranche = award.tranches.get(number=1)
+    paid = ledger.release(tranche, on=dt.date(2026, 4, 1))
+    ledger.reverse(paid, reason="Paid to the wrong account")
+    tranche.refresh_from_db()
+    assert tranche.released_on is None and tranche.released_by is None
+    fund_id = award.application.round.fund_id
+    assert balances(fund_id).released == D("0")
+    ledger.release(tranche, on=dt.date(2026, 4, 2))  # and can be paid properly
+    assert balances(fund_id).released == D("6000")
+
+
+def test_an_awards_commitment_is_released_not_reversed(award):
+    commitment = award.entries.get(kind="committed")
+    with pytest.raises(ValidationError, match="release the unpaid part"):
+        ledger.reverse(commitment, reason="Mistake")
+
+
+def test_a_payment_the_grantee_has_partly_returned_cannot_be_reversed(award):
+    tranche = award.tranches.get(number=1)
+    paid = ledger.release(tranche, on=dt.date(2026, 4, 1))
+    ledger.return_funds(award, D("500"), note="Unused")
+    with pytest.raises(ValidationError, match="reverse the return first"):
+        ledger.reverse(paid, reason="Mistake")
+    tranche.refresh_from_db()
+    assert tranche.released_on == dt.date(2026, 4, 1)

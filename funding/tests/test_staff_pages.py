@@ -992,7 +992,7 @@ def test_a_tranche_review_needs_a_date_and_a_note(client, grants_officer, award)
         {f"review-{second.pk}-reviewed_on": days(2), f"review-{second.pk}-review_note": ""},
     )
     assert_error_by_field(response, f"review-{second.pk}-reviewed_on", "once it has been held")
-    assert_error_by_field(response, f"review-{second.pk}-review_note", "This field is required")
+    assert_error_by_field(response, f"review-{second.pk}-review_note", "Say what the review found")
     second.refresh_from_db()
     assert second.reviewed_on is None
 

@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import ledger, services
+from .. import ledger, monitoring, services
 from ..forms_staff import (
     AssessmentForm,
     DecisionForm,
@@ -330,9 +330,18 @@ def tranche_review(request, pk):
     award = _award(tranche.award_id)
     form = TrancheReviewForm(request.POST, instance=tranche, prefix=f"review-{tranche.pk}")
     if form.is_valid():
-        form.save()
-        messages.success(request, f"Review of tranche {tranche.number} recorded.")
-        return redirect("funding:award_detail", pk=award.pk)
+        try:
+            monitoring.record_tranche_review(
+                tranche,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                note=form.cleaned_data["review_note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Review of tranche {tranche.number} recorded.")
+            return redirect("funding:award_detail", pk=award.pk)
     tranche.refresh_from_db()  # the page shows the tranche as saved, not as typed
     form.instance = tranche
     return _award_page(request, award, review_form=form)

@@ -36,6 +36,7 @@ from ..forms_public import (
     safe_file_name,
 )
 from ..models import Application, BudgetCategory, FundingRound, OrganisationType, Stage
+from ..notify import private_link
 
 # Posts allowed per client address. Forms are generous enough for a person correcting
 # mistakes; asking for a new link is rare, and each one sends an e-mail.
@@ -181,7 +182,7 @@ def expression(request, slug):
                     render(
                         request,
                         "funding/public/expression_received.html",
-                        {"application": application, "link": services.private_link(token)},
+                        {"application": application, "link": private_link(token)},
                     )
                 )
     else:
