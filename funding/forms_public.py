@@ -22,10 +22,13 @@ from .models import (
     ApplicationBudgetLine,
     ApplicationDocument,
     BudgetCategory,
+    ChangeRequest,
     EligibilityQuestion,
     FundingRound,
+    MonitoringReturn,
     OrganisationType,
 )
+from .monitoring import ReturnAnswers
 
 HONEYPOT = "website"
 
@@ -477,3 +480,91 @@ class DocumentForm(PublicForm):
             content_type=DOCUMENT_TYPES.get(extension, OCTET_STREAM),
             size=upload.size,
         )
+
+
+# --- The grantee's pages -----------------------------------------------------------------------
+
+LONG_ANSWER = 6000  # characters: about two pages, plenty for a quarterly report
+
+
+class MonitoringReturnForm(PublicForm):
+    """A progress return, or with ``final`` the end-of-grant evaluation."""
+
+    progress = forms.CharField(
+        label="What the project has done since the last return",
+        max_length=LONG_ANSWER,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Activities run, milestones met, and anything that went differently from plan.",
+    )
+    spend_to_date = PoundsField(
+        label="Spent so far from the grant (£)", required=False, min_value=Decimal(0)
+    )
+    people_reached = forms.IntegerField(
+        label="People reached so far", required=False, min_value=0, max_value=10_000_000
+    )
+    difficulties = forms.CharField(
+        label="Difficulties or risks we should know about",
+        max_length=LONG_ANSWER,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    outcomes = forms.CharField(
+        label="What difference the project made",
+        max_length=LONG_ANSWER,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The results against what you set out to achieve, with numbers where you have "
+        "them, and what you learned.",
+    )
+    unspent = PoundsField(
+        label="Grant not spent (£)",
+        required=False,
+        min_value=Decimal(0),
+        help_text="0 if it was all spent. We will tell you how to return anything left over.",
+    )
+
+    def __init__(self, *args, final: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.final = final
+        if not final:
+            del self.fields["outcomes"]
+            del self.fields["unspent"]
+
+    @classmethod
+    def initial_for(cls, report: MonitoringReturn) -> dict:
+        names = ["progress", "spend_to_date", "people_reached", "difficulties"]
+        if report.final:
+            names += ["outcomes", "unspent"]
+        return {name: getattr(report, name) for name in names}
+
+    def answers(self) -> ReturnAnswers:
+        data = self.cleaned_data
+        return ReturnAnswers(
+            progress=data["progress"],
+            spend_to_date=data["spend_to_date"],
+            people_reached=data["people_reached"],
+            difficulties=data["difficulties"],
+            outcomes=data.get("outcomes", ""),
+            unspent=data.get("unspent"),
+        )
+
+
+class ChangeRequestForm(PublicForm):
+    kind = forms.ChoiceField(
+        label="What kind of change",
+        choices=[("", "Choose one"), *ChangeRequest.Kind.choices],
+        required=False,
+    )
+    description = forms.CharField(
+        label="The change, and why it is needed",
+        max_length=LONG_ANSWER,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    new_ends_on = forms.DateField(
+        label="New end date",
+        required=False,
+        widget=DATE,
+        help_text="Only when you are asking for more time.",
+    )

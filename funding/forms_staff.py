@@ -296,3 +296,64 @@ class ReturnForm(forms.Form):
 class UncommitForm(forms.Form):
     amount = forms.DecimalField(label="Amount no longer to be paid (£)", **MONEY)
     reason = forms.CharField(max_length=300, help_text="E.g. the project ended early.")
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+class ScheduleForm(forms.Form):
+    every_months = forms.IntegerField(
+        label="Months between progress returns", min_value=1, max_value=12
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Milestone")
+    due_on = forms.DateField(label="Due by", widget=DATE)
+
+
+class MilestoneMetForm(forms.Form):
+    achieved_on = forms.DateField(label="Met on", widget=DATE, required=False)
+    note = forms.CharField(max_length=500, required=False, label="Note")
+
+
+class ReturnReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[("accept", "Accept the return"), ("more", "Ask the grantee for more")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note to the grantee",
+        help_text="Needed when you ask for more: it is e-mailed to them and shown on their page.",
+    )
+
+
+class ChangeDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Agree the change"), ("refuse", "Refuse the change")],
+        widget=forms.RadioSelect,
+    )
+    response = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reply to the grantee",
+    )
+
+
+class CloseAwardForm(forms.Form):
+    early = forms.BooleanField(
+        required=False,
+        label="The grant is ending early",
+        help_text="Without it, the grant closes as completed once its evaluation is accepted.",
+    )
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why it is ending early",
+    )

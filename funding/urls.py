@@ -1,5 +1,11 @@
-from .views import decisions, public, staff
+from .views import decisions, grantee, grants, public, staff
 
 app_name = "funding"
 
-urlpatterns = staff.urlpatterns + decisions.urlpatterns + public.urlpatterns
+urlpatterns = [
+    *staff.urlpatterns,
+    *decisions.urlpatterns,
+    *grants.urlpatterns,
+    *public.urlpatterns,
+    *grantee.urlpatterns,
+]

@@ -5,7 +5,6 @@ and every change, is for grants officers (and administrators). Money moves only 
 ``funding.ledger`` and applications move only through ``funding.services``.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,31 +13,23 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from .. import ledger, monitoring, services
+from .. import services
 from ..forms_staff import (
     AssessmentForm,
     DecisionForm,
-    ReleaseForm,
-    ReturnForm,
     TrancheFormSet,
-    TrancheReviewForm,
-    UncommitForm,
     add_errors,
 )
 from ..models import (
     Application,
     Assessment,
-    Award,
     Criterion,
     Decision,
     FundingRound,
-    LedgerEntry,
     Score,
     Stage,
-    Tranche,
     balances,
 )
 from ..permissions import can_manage_funding
@@ -255,165 +246,8 @@ def decide(request, pk):
     )
 
 
-# --- Awards ---------------------------------------------------------------------------------
-
-
-def tranche_status(tranche: Tranche, today: date) -> str:
-    if tranche.released_on:
-        return f"Released {tranche.released_on:%d/%m/%Y}"
-    if tranche.review_on and not tranche.reviewed_on:
-        return f"Waiting for its review (due {tranche.review_on:%d/%m/%Y})"
-    if tranche.release_on > today:
-        return f"Due from {tranche.release_on:%d/%m/%Y}"
-    return "Ready to release"
-
-
-def award_totals(entries) -> dict[str, Decimal]:
-    totals = {"committed": ZERO, "released": ZERO, "returned": ZERO}
-    for entry in entries:
-        column, _ = LedgerEntry.EFFECTS[entry.kind]
-        if column in totals:
-            totals[column] += entry.signed_amount
-    totals["unpaid"] = totals["committed"] - totals["released"]
-    return totals
-
-
-def _award_page(request, award, *, review_form=None, return_form=None, uncommit_form=None):
-    today = timezone.localdate()
-    tranches = list(award.tranches.all())
-    entries = list(award.entries.select_related("created_by", "tranche").order_by("on", "pk"))
-    for tranche in tranches:
-        tranche.status = tranche_status(tranche, today)
-        awaiting_review = tranche.review_on and not tranche.reviewed_on
-        tranche.releasable = (
-            not tranche.released_on and tranche.release_on <= today and not awaiting_review
-        )
-        if review_form is not None and review_form.instance.pk == tranche.pk:
-            tranche.review_form = review_form
-        elif tranche.review_on and not tranche.released_on:
-            tranche.review_form = TrancheReviewForm(
-                instance=tranche,
-                prefix=f"review-{tranche.pk}",
-                initial={} if tranche.reviewed_on else {"reviewed_on": today},
-            )
-    return render(
-        request,
-        "funding/staff/award_detail.html",
-        {
-            "award": award,
-            "application": award.application,
-            "tranches": tranches,
-            "entries": entries,
-            "totals": award_totals(entries),
-            "return_form": return_form or ReturnForm(prefix="return"),
-            "uncommit_form": uncommit_form or UncommitForm(prefix="uncommit"),
-        },
-    )
-
-
-def _award(pk) -> Award:
-    return get_object_or_404(
-        Award.objects.select_related("application__round__fund", "decision__meeting__board"),
-        pk=pk,
-    )
-
-
-@manager_required
-def award_detail(request, pk):
-    return _award_page(request, _award(pk))
-
-
-@manager_required
-@require_POST
-def tranche_review(request, pk):
-    tranche = get_object_or_404(Tranche, pk=pk)
-    award = _award(tranche.award_id)
-    form = TrancheReviewForm(request.POST, instance=tranche, prefix=f"review-{tranche.pk}")
-    if form.is_valid():
-        try:
-            monitoring.record_tranche_review(
-                tranche,
-                reviewed_on=form.cleaned_data["reviewed_on"],
-                note=form.cleaned_data["review_note"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Review of tranche {tranche.number} recorded.")
-            return redirect("funding:award_detail", pk=award.pk)
-    tranche.refresh_from_db()  # the page shows the tranche as saved, not as typed
-    form.instance = tranche
-    return _award_page(request, award, review_form=form)
-
-
-@manager_required
-@require_POST
-def tranche_release(request, pk):
-    tranche = get_object_or_404(Tranche, pk=pk)
-    form = ReleaseForm(request.POST, prefix=f"release-{tranche.pk}")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        try:
-            entry = ledger.release(tranche, by=request.user, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, f"Tranche {tranche.number} released: £{entry.amount:,.2f} paid."
-            )
-    return redirect("funding:award_detail", pk=tranche.award_id)
-
-
-@manager_required
-@require_POST
-def award_return(request, pk):
-    award = _award(pk)
-    form = ReturnForm(request.POST, prefix="return")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            ledger.return_funds(
-                award, data["amount"], note=data["note"], on=data["on"], by=request.user
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"£{data['amount']:,.2f} returned to the fund.")
-            return redirect("funding:award_detail", pk=award.pk)
-    return _award_page(request, award, return_form=form)
-
-
-@manager_required
-@require_POST
-def award_uncommit(request, pk):
-    award = _award(pk)
-    form = UncommitForm(request.POST, prefix="uncommit")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            ledger.uncommit(award, data["amount"], reason=data["reason"], by=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request, f"£{data['amount']:,.2f} of the commitment released back to the fund."
-            )
-            return redirect("funding:award_detail", pk=award.pk)
-    return _award_page(request, award, uncommit_form=form)
-
-
 urlpatterns = [
     path("rounds/<int:pk>/compare/", round_compare, name="round_compare"),
     path("applications/<int:pk>/assess/", assess, name="assess"),
     path("applications/<int:pk>/decide/", decide, name="decide"),
-    path("awards/<int:pk>/", award_detail, name="award_detail"),
-    path("awards/<int:pk>/return/", award_return, name="award_return"),
-    path("awards/<int:pk>/uncommit/", award_uncommit, name="award_uncommit"),
-    path("awards/tranches/<int:pk>/review/", tranche_review, name="tranche_review"),
-    path("awards/tranches/<int:pk>/release/", tranche_release, name="tranche_release"),
 ]

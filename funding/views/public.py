@@ -83,7 +83,7 @@ def private_link_page(view):
     return wrapped
 
 
-def _application(token: str) -> Application:
+def application_for(token: str) -> Application:
     application = Application.by_token(token)
     if application is None:
         raise Http404("No application has this link, or the link has expired.")
@@ -282,7 +282,7 @@ def _timeline(application: Application) -> list[dict]:
 @private_link_page
 @rate_limited(FORM_RATE)
 def applicant_home(request, token):
-    application = _application(token)
+    application = application_for(token)
     can_withdraw = application.stage not in services.FINAL
     withdraw_form = None
     if request.method == "POST":
@@ -336,7 +336,7 @@ def _problems(form, budget, budget_errors, document_errors) -> list[tuple[str, s
 @private_link_page
 @rate_limited(FORM_RATE)
 def applicant_form(request, token):
-    application = _application(token)
+    application = application_for(token)
     if application.stage != Stage.APPLICATION:
         messages.info(request, "The application form is closed: this application has moved on.")
         return redirect("funding:applicant_home", token)
@@ -420,7 +420,7 @@ def _split_problems(form, error: ValidationError) -> tuple[list[str], list[str]]
 @private_link_page
 @rate_limited(FORM_RATE)
 def applicant_documents(request, token):
-    application = _application(token)
+    application = application_for(token)
     can_change = application.stage == Stage.APPLICATION
     form = DocumentForm()
     if request.method == "POST":
@@ -465,7 +465,7 @@ def _remove_document(request, application: Application) -> None:
 
 @private_link_page
 def applicant_document_download(request, token, pk):
-    application = _application(token)
+    application = application_for(token)
     document = get_object_or_404(application.documents, pk=pk)
     try:
         handle = document.file.open("rb")
