@@ -4,7 +4,7 @@ applications at every stage, awards in tranches, and an open round. All names ar
 The applications go through the real services, so the demo follows the same rules as users.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -12,18 +12,21 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from boards.models import Board, Meeting
-from partnership.periods import FinancialYear
+from partnership.periods import FinancialYear, add_months
 
-from . import defaults, ledger, services
+from . import defaults, ledger, monitoring, services
 from .models import (
     Application,
     ApplicationDocument,
+    Award,
     BudgetCategory,
+    ChangeRequest,
     Criterion,
     Decision,
     Fund,
     FundingRound,
     KeyTheme,
+    MonitoringReturn,
     PriorityArea,
     Stage,
 )
@@ -239,6 +242,7 @@ def load(log) -> list:
         Meeting.objects.filter(board=board, starts_at__date__lt=today).order_by("-starts_at")[:2]
     )
     decision_meeting = meetings[0] if meetings else None
+    awards = []
 
     for organisation, kind, number, title, amount, end in APPLICANTS:
         application, _ = services.submit_expression(
@@ -327,6 +331,7 @@ def load(log) -> list:
             for tranche in award.tranches.all():
                 if tranche.release_on <= today and not tranche.review_on:
                     ledger.release(tranche, by=officer, on=max(tranche.release_on, start))
+            awards.append(award)
         elif end == "declined_board" and decision_meeting:
             services.record_decision(
                 application,
@@ -335,6 +340,7 @@ def load(log) -> list:
                 by=admin,
                 reason="The board preferred projects reaching into the hotspot wards.",
             )
+    _monitor(awards, officer, today)
     # The round is over: close it in the past so the public pages show the open round only.
     FundingRound.objects.filter(pk=round_.pk).update(
         opens_on=last_year.start + timedelta(days=150),
@@ -359,4 +365,78 @@ def load(log) -> list:
         f"created {fund.name}: {round_.applications.count()} applications in {round_.name} "
         f"({', '.join(f'{n} {s.lower()}' for s, n in counts.items() if n)}), and an open round"
     )
+    returns = MonitoringReturn.objects.filter(award__in=awards)
+    log(
+        f"monitoring: {returns.filter(status='accepted').count()} returns accepted, "
+        f"{returns.filter(status='submitted').count()} waiting for review, "
+        f"{returns.overdue(today).filter(award__status='active').count()} overdue"
+    )
     return []
+
+
+def _send(report, officer, text, spent, *, accept=True, **final):
+    """A return as the grantee would send it, dated when it was due, then reviewed."""
+    monitoring.submit_return(
+        report, monitoring.ReturnAnswers(text, D(spent), people_reached=final.pop("people", None),
+                                         **final)
+    )  # fmt: skip
+    sent = timezone.make_aware(datetime.combine(report.due_on - timedelta(days=3), time(11)))
+    MonitoringReturn.objects.filter(pk=report.pk).update(submitted_at=sent)
+    if accept:
+        monitoring.review_return(report, by=officer, accept=True)
+
+
+def _monitor(awards, officer, today) -> None:
+    """Each award at a different point: one two-year post mid-way with a change waiting, one
+    grant finished and closed with its unspent money back, and one whose evaluation is late."""
+    two_year, *one_year = awards
+    PROGRESS = [
+        "Recruitment done and first referrals taken from schools and the police.",
+        "Weekly sessions running in both hotspot wards; partners attend the monthly review.",
+        "Summer programme delivered with the youth service; referrals steady.",
+        "Case load at capacity; a waiting list has started.",
+    ]
+    for number, award in enumerate(awards):
+        past = [r for r in award.returns.filter(final=False) if r.due_on <= today]
+        for i, report in enumerate(past):
+            spent = award.amount * (i + 1) / (len(past) + 2)
+            last = i == len(past) - 1
+            if award is two_year and last:
+                continue  # not sent: shows as overdue
+            waiting = number == 2 and last  # sent, not yet reviewed
+            _send(report, officer, PROGRESS[i % len(PROGRESS)], f"{spent:.2f}",
+                  people=25 * (i + 1), accept=not waiting)  # fmt: skip
+    # The two-year post: milestones, the nine-month review held, a change asked for.
+    for title, month, met in (
+        ("Outreach worker in post", 1, True),
+        ("Referral route agreed with schools and police", 3, True),
+        ("First cohort completes the programme", 9, True),
+        ("Year-two plan agreed with the community safety team", 14, False),
+    ):
+        due = add_months(two_year.starts_on, month)
+        milestone = monitoring.add_milestone(two_year, title=title, due_on=due)
+        if met and due <= today:
+            monitoring.record_milestone(milestone, achieved_on=due, note="Confirmed at review.")
+    review = two_year.tranches.filter(review_on__isnull=False).first()
+    if review and review.review_on <= today:
+        monitoring.record_tranche_review(
+            review, reviewed_on=review.review_on, by=officer,
+            note="Post filled, 46 young people engaged, spending on plan: year two may be paid.",
+        )  # fmt: skip
+    if two_year.status == Award.Status.ACTIVE:
+        monitoring.request_change(
+            two_year,
+            kind=ChangeRequest.Kind.BUDGET,
+            description="Move £1,200 from the venue line to a second volunteer training course.",
+        )
+    # The first one-year grant is finished: evaluation accepted, £412.50 back, closed.
+    if one_year:
+        done = one_year[0]
+        final = done.returns.get(final=True)
+        if final.due_on <= today and all(t.released_on for t in done.tranches.all()):
+            _send(final, officer, "All 40 sessions ran.", f"{done.amount - D('412.50'):.2f}",
+                  people=118, outcomes="Police recorded fewer youth disorder calls on Fridays.",
+                  unspent=D("412.50"))  # fmt: skip
+            ledger.return_funds(done, D("412.50"), note="Unspent at the end of the grant",
+                                by=officer)  # fmt: skip
+            monitoring.close_award(done, by=officer)

@@ -1,4 +1,8 @@
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -54,3 +58,26 @@ def test_loading_the_demo_sends_no_email(settings):
     run_demo()
     assert StageChange.objects.count() > 30  # the demo went through the e-mailing services
     assert mail.outbox == []
+
+
+def test_demo_fund_shows_grants_at_every_point_of_monitoring(client):
+    """A two-year post mid-way, a grant closed with money back, one waiting for review."""
+    from funding.models import Award, ChangeRequest, LedgerEntry, MonitoringReturn, balances
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0), tick=False):
+        run_demo()
+        two_year = Award.objects.get(tranches__review_on__isnull=False)
+        assert two_year.tranches.get(number=1).released_on is not None
+        review = two_year.tranches.get(number=2)
+        assert review.reviewed_on is not None and review.released_on is None
+        assert two_year.milestones.filter(achieved_on__isnull=False).count() == 3
+        assert two_year.change_requests.get().status == ChangeRequest.Status.PENDING
+        assert MonitoringReturn.objects.overdue().filter(award=two_year).exists()
+        closed = Award.objects.get(status=Award.Status.COMPLETED)
+        assert closed.entries.filter(kind=LedgerEntry.Kind.RETURNED).exists()
+        assert MonitoringReturn.objects.filter(status="submitted").count() == 1
+        fund = closed.application.round.fund
+        assert balances(fund.pk).returned == Decimal("412.50")
+        client.force_login(get_user_model().objects.get(username="grants"))
+        page = client.get("/funding/awards/?attention=overdue")
+        assert two_year.application.reference in page.content.decode()
