@@ -213,20 +213,6 @@ def test_a_closed_grant_takes_no_more_returns_or_changes(client, grant):
 # --- The grants officer -----------------------------------------------------------------------
 
 
-MONITORING_PAGES = ["award_list", "award_export", "return_list"]
-
-
-@pytest.mark.parametrize("name", MONITORING_PAGES)
-@pytest.mark.parametrize(
-    "who, code",
-    [("grants_officer", 200), ("administrator", 200), ("chair", 403), ("board_officer", 403),
-     ("panel_coordinator", 403), ("outsider", 403)],
-)  # fmt: skip
-def test_only_grants_officers_open_the_monitoring_lists(client, request, grant, name, who, code):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(url(name)).status_code == code
-
-
 def test_anonymous_visitors_are_sent_to_sign_in(client, grant):
     award, _ = grant
     for address in (url("award_list"), url("return_review", award.returns.first().pk)):

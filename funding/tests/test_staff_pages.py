@@ -14,16 +14,18 @@ from django.utils.html import escape
 
 from boards.models import AgendaItem
 from boards.tests.factories import MeetingFactory
-from funding import defaults, ledger, services
+from funding import defaults, ledger, monitoring, services
 from funding.models import (
     Application,
     ApplicationDocument,
     Assessment,
     Award,
+    ChangeRequest,
     Criterion,
     Decision,
     FundingRound,
     LedgerEntry,
+    Milestone,
     MonitoringReturn,
     PriorityArea,
     Stage,
@@ -153,10 +155,15 @@ PAGES = [
     "decide",
     "document",
     "award",
+    "award_list",
+    "award_export",
+    "return_list",
+    "return_review",
 ]
 # Changes, each posted with input a grants officer could send: (page, data).
 POSTS = ["fund_post", "move_post", "review_post", "release_post", "return_post", "uncommit_post"]
 POSTS += ["round_post", "compare_post"]
+POSTS += ["schedule_post", "milestone_post", "met_post", "change_post", "close_post", "judge_post"]
 
 
 def _matrix():
@@ -182,8 +189,21 @@ def _matrix():
     return cases
 
 
+def _monitoring_rows(award):
+    """A return, a milestone and a change request for the monitoring pages to act on."""
+    report = award.returns.first() or monitoring.schedule_returns(award)[0]
+    milestone = award.milestones.first() or monitoring.add_milestone(
+        award, title="Launch", due_on=award.starts_on
+    )
+    change = award.change_requests.first() or monitoring.request_change(
+        award, kind="other", description="A new venue"
+    )
+    return report, milestone, change
+
+
 def _request(client, page, *, fund, round_, application, document, award):
     tranche = award.tranches.first()
+    report, milestone, change = _monitoring_rows(award)
     gets = {
         "index": url("index"),
         "fund": url("fund_detail", fund.pk),
@@ -198,6 +218,10 @@ def _request(client, page, *, fund, round_, application, document, award):
         "decide": url("decide", application.pk),
         "document": url("document_download", document.pk),
         "award": url("award_detail", award.pk),
+        "award_list": url("award_list"),
+        "award_export": url("award_export"),
+        "return_list": url("return_list"),
+        "return_review": url("return_review", report.pk),
     }
     if page in gets:
         return client.get(gets[page])
@@ -227,6 +251,21 @@ def _request(client, page, *, fund, round_, application, document, award):
         ),
         "round_post": (url("round_create"), round_data(fund)),
         "compare_post": (url("round_compare", round_.pk), {}),
+        "schedule_post": (url("award_schedule", award.pk), {"schedule-every_months": "2"}),
+        "milestone_post": (
+            url("milestone_add", award.pk),
+            {"milestone-title": "Open day", "milestone-due_on": award.starts_on},
+        ),
+        "met_post": (
+            url("milestone_met", milestone.pk),
+            {f"met-{milestone.pk}-achieved_on": award.starts_on},
+        ),
+        "change_post": (
+            url("change_decide", change.pk),
+            {f"change-{change.pk}-outcome": "approve", f"change-{change.pk}-response": "Yes"},
+        ),
+        "close_post": (url("award_close", award.pk), {"close-early": "on", "close-reason": "x"}),
+        "judge_post": (url("return_review", report.pk), {"outcome": "more", "note": "More"}),
     }
     address, data = posts[page]
     return client.post(address, data)
@@ -240,7 +279,13 @@ def test_permission_matrix(
         client.force_login(request.getfixturevalue(who))
     if page == "return_post":
         ledger.release(award.tranches.first())  # something must be paid before it comes back
+    report, _, _ = _monitoring_rows(award)
+    if page == "judge_post":
+        monitoring.submit_return(report, monitoring.ReturnAnswers("Sessions ran", D("100")))
     entries_before = LedgerEntry.objects.count()
+    award_before = Award.objects.filter(pk=award.pk).values().get()
+    watched = (Milestone, ChangeRequest, MonitoringReturn)
+    rows_before = [list(model.objects.values()) for model in watched]
 
     response = _request(
         client,
@@ -256,7 +301,10 @@ def test_permission_matrix(
     if expected == 302 and who is None:
         assert response["Location"].startswith(reverse("login"))
     if page.endswith("_post") and expected != 302:
-        assert LedgerEntry.objects.count() == entries_before  # a refused change changes nothing
+        # A refused change changes nothing.
+        assert LedgerEntry.objects.count() == entries_before
+        assert Award.objects.filter(pk=award.pk).values().get() == award_before
+        assert [list(model.objects.values()) for model in watched] == rows_before
 
 
 def test_chair_reads_the_ledger_without_any_forms(client, chair, fund):
