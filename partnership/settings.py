@@ -46,6 +46,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The site's public address, for links in e-mails sent by background jobs (no request there).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Secret mixed into the hashed keys that link a person's repeat referrals to a case panel
+# (HMAC-SHA256; see reviews.keys). Blank derives one from DJANGO_SECRET_KEY. Set it on its own in
+# production, so that rotating the secret key does not stop earlier referrals matching; changing
+# it has that effect, so keep it as long as the cases.
+CASE_KEY_PEPPER = env_str("CASE_KEY_PEPPER", "")
+
 # The partnership's name, shown in the page header and on reports.
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME", "Community Safety Partnership")
 
@@ -196,6 +202,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "funding-monitoring-reminders": {
         "task": "funding.tasks.send_monitoring_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    # E-mail each agency's case-panel representatives a count of its overdue case actions.
+    "reviews-case-action-reminders": {
+        "task": "reviews.tasks.send_case_action_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Tell panel coordinators, each Monday, how many closed cases await approval to erase.
+    "reviews-cases-due-for-disposal": {
+        "task": "reviews.tasks.list_cases_due_for_disposal",
+        "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
     },
 }
 

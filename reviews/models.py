@@ -1,1 +1,0 @@
-# Models for this app arrive with the issues that build it (see DESIGN.md).

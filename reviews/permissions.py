@@ -1,0 +1,128 @@
+"""Who may see a case panel's business: its current members, and nobody else.
+
+Membership of the panel (a boards.Membership in force today, through the user's Person) is the
+only key. Roles do not widen it: administrators and board officers manage panels and their
+membership, but read no case unless they sit on the panel. Anyone else gets 404 for every case,
+meeting list and action of the panel, so they learn nothing about it.
+
+Views may also require a role (``partnership.permissions.role_required``) to reach the area at
+all; that narrows access further and never widens it.
+"""
+
+from datetime import date
+from typing import NamedTuple
+
+from django.http import Http404
+from django.utils import timezone
+
+from boards.models import Board, Meeting, Membership
+from partnership import roles
+
+from .models import Case, CaseAction, ConfidentialityAgreement, current_panel_ids
+
+# The relations a case page shows without further queries.
+CASE_RELATIONS = ("panel", "panel__panel_rules", "referring_organisation", "referring_person")
+
+
+class Decision(NamedTuple):
+    """A yes or no, with the reason a page can show when it is no."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def panels_for(user, day: date | None = None):
+    """The panels the user is a member of today (or on ``day``)."""
+    return Board.objects.filter(pk__in=current_panel_ids(user, day)).order_by("name")
+
+
+def is_panel_member(user, panel: Board, day: date | None = None) -> bool:
+    return current_panel_ids(user, day).filter(board_id=panel.pk).exists()
+
+
+def _current_membership(user, panel: Board) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.on(timezone.localdate())
+        .filter(board=panel, person__user=user, person__active=True)
+        .first()
+    )
+
+
+def is_panel_chair(user, panel: Board) -> bool:
+    """The panel's Chair or Deputy Chair today: they read the panel's access log."""
+    membership = _current_membership(user, panel)
+    return membership is not None and membership.presides
+
+
+def is_panel_coordinator(user, panel: Board) -> bool:
+    """A current member who holds the Panel coordinator role."""
+    return is_panel_member(user, panel) and roles.has_role(user, (roles.PANEL_COORDINATOR,))
+
+
+def get_panel_for_user(user, pk) -> Board:
+    panel = panels_for(user).filter(pk=pk).first()
+    if panel is None:
+        raise Http404("No such panel")
+    return panel
+
+
+def get_case_for_user(user, pk) -> Case:
+    """The case if the user is a current member of its panel; 404 for anyone else."""
+    case = Case.objects.visible_to(user).select_related(*CASE_RELATIONS).filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def get_panel_meeting_for_user(user, pk) -> Meeting:
+    """A meeting of one of the user's panels; 404 otherwise."""
+    meeting = (
+        Meeting.objects.filter(pk=pk, board_id__in=current_panel_ids(user))
+        .select_related("board")
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def get_case_action_for_user(user, pk) -> CaseAction:
+    action = (
+        CaseAction.objects.visible_to(user)
+        .select_related("case", "case__panel", "agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+def has_agreed(user, meeting: Meeting) -> bool:
+    return ConfidentialityAgreement.objects.filter(meeting=meeting, user=user).exists()
+
+
+def can_open_meeting_list(user, meeting: Meeting) -> Decision:
+    """A member opens a meeting's case list after agreeing to keep it confidential."""
+    if not is_panel_member(user, meeting.board):
+        return Decision(False, "Only the panel's members can open its case list.")
+    if not has_agreed(user, meeting):
+        return Decision(False, "Record your confidentiality agreement for this meeting first.")
+    return Decision(True)
+
+
+def can_read_access_log(user, panel: Board) -> Decision:
+    if not is_panel_chair(user, panel):
+        return Decision(False, "Only the panel's Chair and Deputy Chair read its access log.")
+    return Decision(True)
+
+
+def can_approve_disposal(user, panel: Board) -> Decision:
+    if not is_panel_coordinator(user, panel):
+        return Decision(False, "Only a coordinator who sits on the panel approves disposal.")
+    return Decision(True)
