@@ -55,6 +55,8 @@ RUN DJANGO_ENV=production \
     DJANGO_ALLOWED_HOSTS=build \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     CELERY_BROKER_URL=redis://build:6379/0 \
+    CACHE_URL=redis://build:6379/1 \
+    CASE_KEY_PEPPER=build-only-placeholder-pepper-never-used-at-runtime \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown app:app /app/media

@@ -10,6 +10,7 @@ def production_problems(
     database_url: str,
     broker_url: str,
     cache_url: str,
+    case_key_pepper: str,
 ) -> list[str]:
     problems = []
     if debug:
@@ -28,4 +29,8 @@ def production_problems(
         problems.append("CELERY_BROKER_URL must point at Redis so reports run in a worker")
     if not cache_url:
         problems.append("CACHE_URL must point at Redis so rate limits hold across processes")
+    if len(case_key_pepper) < 32:
+        problems.append(
+            "CASE_KEY_PEPPER must be a secret of 32+ characters, kept for as long as the cases"
+        )
     return problems

@@ -365,6 +365,7 @@ if PRODUCTION:
         database_url=DATABASE_URL,
         broker_url=env_str("CELERY_BROKER_URL"),
         cache_url=CACHE_URL,
+        case_key_pepper=CASE_KEY_PEPPER,
     )
     if _problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(_problems) + ".")

@@ -6,6 +6,7 @@ the environment under test.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ SETTINGS_VARIABLES = [
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "CACHE_URL",
+    "CASE_KEY_PEPPER",
     "EMAIL_HOST",
     "CELERY_TASK_TIME_LIMIT",
     "CELERY_VISIBILITY_TIMEOUT",
@@ -73,6 +75,7 @@ def production_env(**overrides: str) -> dict:
         "DATABASE_URL": "sqlite:////tmp/csp-deploy-check.sqlite3",
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
         "CACHE_URL": "redis://127.0.0.1:6379/14",
+        "CASE_KEY_PEPPER": "a-pepper-of-our-own-for-the-tests-Zq81",
     }
     env.update(overrides)
     return env
@@ -112,6 +115,8 @@ def test_service_urls_switch_to_postgresql_redis_and_a_real_worker():
         ({"DATABASE_URL": ""}, "DATABASE_URL must point"),
         ({"CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL must point"),
         ({"CACHE_URL": ""}, "CACHE_URL must point at Redis"),
+        ({"CASE_KEY_PEPPER": ""}, "CASE_KEY_PEPPER must be a secret of 32+ characters"),
+        ({"CASE_KEY_PEPPER": "too-short"}, "CASE_KEY_PEPPER must be a secret"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(overrides, message):
@@ -162,8 +167,9 @@ def test_guard_lists_every_problem_at_once():
         database_url="",
         broker_url="",
         cache_url="",
+        case_key_pepper="",
     )
-    assert len(problems) == 6
+    assert len(problems) == 7
 
 
 @pytest.mark.parametrize("raw, expected", [("1", True), ("yes", True), ("off", False), ("", False)])
@@ -184,3 +190,13 @@ def test_env_helpers_name_the_variable_when_a_value_is_bad(monkeypatch):
 def test_env_list_drops_blanks(monkeypatch):
     monkeypatch.setenv("CSP_TEST_LIST", "a.example, ,b.example,")
     assert env_list("CSP_TEST_LIST") == ["a.example", "b.example"]
+
+
+def test_the_dockerfiles_build_time_settings_pass_the_production_guard():
+    """collectstatic runs at build time with placeholder values; they must satisfy the guard."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    block = re.search(r"^RUN (DJANGO_ENV=production .*?)python manage.py", dockerfile, re.S | re.M)
+    assert block, "the Dockerfile no longer builds static files in production mode"
+    env = dict(re.findall(r"([A-Z_]+)=(\S+)", block.group(1)))
+    result = manage("check", **env)
+    assert result.returncode == 0, result.stderr
