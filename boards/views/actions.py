@@ -1,19 +1,17 @@
 """The actions register: list, filters, CSV export, raising and updating actions."""
 
-import csv
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django_filters.views import FilterView
 
-from partnership.exports import safe_cell
+from partnership.exports import csv_response, filtered_or_nothing
 from partnership.pages import FilterPageMixin
 
 from .. import services
@@ -78,37 +76,31 @@ def action_export(request):
         queryset=Action.objects.for_register(visible_boards(request.user)),
         request=request,
     )
-    # As on the page: filters that do not make sense give an empty register, not everything.
-    actions = filterset.qs if not filterset.is_bound or filterset.is_valid() else []
     today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="actions-register-{today:%Y-%m-%d}.csv"'
+    return csv_response(
+        f"actions-register-{today:%Y-%m-%d}.csv",
+        CSV_COLUMNS,
+        (_register_row(action, today) for action in filtered_or_nothing(filterset)),
     )
-    # The byte-order mark tells Excel the file is UTF-8, so names with accents survive.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for action in actions:
-        latest = ""
-        if action.latest_update_on:
-            latest = f"{_uk_date(action.latest_update_on)}: {action.latest_update_note}"
-        writer.writerow(
-            [
-                safe_cell(action.board.display_name),
-                action.number,
-                safe_cell(action.reference),
-                safe_cell(action.title),
-                safe_cell(action.description),
-                safe_cell(action.owner_display),
-                _uk_date(action.due_date),
-                action.get_status_display(),
-                _uk_date(action.completed_on),
-                safe_cell(latest),
-                "Yes" if action.is_overdue(today) else "No",
-            ]
-        )
-    return response
+
+
+def _register_row(action, today) -> list:
+    latest = ""
+    if action.latest_update_on:
+        latest = f"{_uk_date(action.latest_update_on)}: {action.latest_update_note}"
+    return [
+        action.board.display_name,
+        action.number,
+        action.reference,
+        action.title,
+        action.description,
+        action.owner_display,
+        _uk_date(action.due_date),
+        action.get_status_display(),
+        _uk_date(action.completed_on),
+        latest,
+        "Yes" if action.is_overdue(today) else "No",
+    ]
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -1,7 +1,5 @@
 """Strategic plans: the plan table with its summary, exports, and progress updates."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partnership.exports import safe_cell
+from partnership.exports import csv_response
 from partnership.pages import form_page
 
 from .. import plan_services
@@ -100,13 +98,7 @@ def _export_name(plan, extension):
 def plan_csv(request, pk):
     plan = get_plan_for_user(request.user, pk)
     _, actions = _filtered(request, plan)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "csv")}"'
-    response.write("\ufeff")  # Excel reads the file as UTF-8 with this mark
-    writer = csv.writer(response)
-    for row in plan_table_rows(actions):
-        writer.writerow([safe_cell(c) for c in row])
-    return response
+    return csv_response(_export_name(plan, "csv"), None, plan_table_rows(actions))
 
 
 @login_required

@@ -1,19 +1,17 @@
 """Key statistics: the table of indicators, each indicator's figures, and spreadsheet imports."""
 
-import csv
 import secrets
 import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from partnership.exports import safe_cell
+from partnership.exports import csv_response
 from partnership.pages import form_page
 from partnership.periods import FinancialYear
 
@@ -76,48 +74,38 @@ def statistics(request):
     )
 
 
-def _number_cell(value) -> str:
-    return "" if value is None else str(value)
-
-
 @login_required
 def statistics_csv(request):
     _form, year, quarter = _period(request)
     this_period = keystats.period_label(year, quarter)
     last_period = keystats.period_label(year.previous(), quarter)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"key-statistics-{this_period.replace('/', '-').replace(' ', '-')}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # tells Excel the file is UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "Category",
+        "Indicator",
+        "Unit",
+        this_period,
+        last_period,
+        "Change",
+        "Change %",
+        "Direction",
+        "Note",
+    ]
+    rows = (
         [
-            "Category",
-            "Indicator",
-            "Unit",
-            this_period,
-            last_period,
-            "Change",
-            "Change %",
-            "Direction",
-            "Note",
+            row.indicator.category,
+            row.indicator.name,
+            row.indicator.unit,
+            row.current,
+            row.previous,
+            row.change.difference,
+            row.change.percent if row.change.difference is not None else "",
+            row.change.words,
+            " ".join(row.notes),
         ]
+        for row in keystats.statistics_table(year, quarter)
     )
-    for row in keystats.statistics_table(year, quarter):
-        writer.writerow(
-            [
-                safe_cell(row.indicator.category),
-                safe_cell(row.indicator.name),
-                safe_cell(row.indicator.unit),
-                _number_cell(row.current),
-                _number_cell(row.previous),
-                _number_cell(row.change.difference),
-                _number_cell(row.change.percent) if row.change.difference is not None else "",
-                row.change.words,
-                " ".join(row.notes),
-            ]
-        )
-    return response
+    return csv_response(filename, header, rows)
 
 
 @login_required

@@ -5,7 +5,6 @@ through ``funding.monitoring``. Every form on the award page posts to its own vi
 refusal shows the whole award page again with the message beside the field.
 """
 
-import csv
 from datetime import date
 from decimal import Decimal
 
@@ -13,14 +12,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, F, Min, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from partnership.exports import safe_cell
+from partnership.exports import csv_response, filtered_or_nothing
 from partnership.pages import FilterPageMixin
 
 from .. import ledger, monitoring
@@ -208,42 +206,44 @@ def tranche_release(request, pk):
     return redirect("funding:award_detail", pk=tranche.award_id)
 
 
+def _post(request, award: Award, form, slot: str, act, anchor: str = ""):
+    """One of the award page's forms: ``act(cleaned_data)`` calls the service and returns the
+    message to show; a refusal shows the whole page again, the form in ``slot`` with its errors.
+    """
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return _done(request, award, message, anchor)
+    return _award_page(request, award, **{slot: form})
+
+
 @manager_required
 @require_POST
 def award_return(request, pk):
     award = _award(pk)
-    form = ReturnForm(request.POST, prefix="return")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            ledger.return_funds(
-                award, data["amount"], note=data["note"], on=data["on"], by=request.user
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, award, f"£{data['amount']:,.2f} returned to the fund.")
-    return _award_page(request, award, return_form=form)
+
+    def act(data):
+        ledger.return_funds(award, data["amount"], note=data["note"], on=data["on"],
+                            by=request.user)  # fmt: skip
+        return f"£{data['amount']:,.2f} returned to the fund."
+
+    return _post(request, award, ReturnForm(request.POST, prefix="return"), "return_form", act)
 
 
 @manager_required
 @require_POST
 def award_uncommit(request, pk):
     award = _award(pk)
+
+    def act(data):
+        ledger.uncommit(award, data["amount"], reason=data["reason"], by=request.user)
+        return f"£{data['amount']:,.2f} of the commitment released back to the fund."
+
     form = UncommitForm(request.POST, prefix="uncommit")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            ledger.uncommit(award, data["amount"], reason=data["reason"], by=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(
-                request,
-                award,
-                f"£{data['amount']:,.2f} of the commitment released back to the fund.",
-            )
-    return _award_page(request, award, uncommit_form=form)
+    return _post(request, award, form, "uncommit_form", act)
 
 
 # --- Monitoring -------------------------------------------------------------------------------
@@ -253,83 +253,67 @@ def award_uncommit(request, pk):
 @require_POST
 def award_schedule(request, pk):
     award = _award(pk)
+
+    def act(data):
+        made = monitoring.schedule_returns(award, every_months=data["every_months"])
+        return f"{len(made)} returns scheduled."
+
     form = ScheduleForm(request.POST, prefix="schedule")
-    if form.is_valid():
-        try:
-            made = monitoring.schedule_returns(
-                award, every_months=form.cleaned_data["every_months"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, award, f"{len(made)} returns scheduled.", "returns")
-    return _award_page(request, award, schedule_form=form)
+    return _post(request, award, form, "schedule_form", act, "returns")
 
 
 @manager_required
 @require_POST
 def milestone_add(request, pk):
     award = _award(pk)
+
+    def act(data):
+        monitoring.add_milestone(award, **data)
+        return "Milestone added."
+
     form = MilestoneForm(request.POST, prefix="milestone")
-    if form.is_valid():
-        try:
-            monitoring.add_milestone(award, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, award, "Milestone added.", "milestones")
-    return _award_page(request, award, milestone_form=form)
+    return _post(request, award, form, "milestone_form", act, "milestones")
 
 
 @manager_required
 @require_POST
 def milestone_met(request, pk):
     milestone = get_object_or_404(Milestone, pk=pk)
-    award = _award(milestone.award_id)
+
+    def act(data):
+        monitoring.record_milestone(milestone, **data)
+        return f"Milestone “{milestone.title}” updated."
+
     form = MilestoneMetForm(request.POST, prefix=f"met-{milestone.pk}")
-    if form.is_valid():
-        try:
-            monitoring.record_milestone(milestone, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, award, f"Milestone “{milestone.title}” updated.", "milestones")
-    return _award_page(request, award, met_form=form)
+    return _post(request, _award(milestone.award_id), form, "met_form", act, "milestones")
 
 
 @manager_required
 @require_POST
 def change_decide(request, pk):
     change = get_object_or_404(ChangeRequest, pk=pk)
-    award = _award(change.award_id)
+
+    def act(data):
+        approve = data["outcome"] == "approve"
+        monitoring.decide_change(
+            change, by=request.user, approve=approve, response=data["response"]
+        )
+        return f"Change {'agreed' if approve else 'refused'}; the grantee has been told."
+
     form = ChangeDecisionForm(request.POST, prefix=f"change-{change.pk}")
-    if form.is_valid():
-        approve = form.cleaned_data["outcome"] == "approve"
-        try:
-            monitoring.decide_change(
-                change, by=request.user, approve=approve, response=form.cleaned_data["response"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            verb = "agreed" if approve else "refused"
-            return _done(request, award, f"Change {verb}; the grantee has been told.", "changes")
-    return _award_page(request, award, change_form=form)
+    return _post(request, _award(change.award_id), form, "change_form", act, "changes")
 
 
 @manager_required
 @require_POST
 def award_close(request, pk):
     award = _award(pk)
-    form = CloseAwardForm(request.POST, prefix="close")
-    if form.is_valid():
-        try:
-            monitoring.close_award(award, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, award, "The grant is closed.")
-    return _award_page(request, award, close_form=form)
+
+    def act(data):
+        monitoring.close_award(award, by=request.user, **data)
+        return "The grant is closed."
+
+    return _post(request, award, CloseAwardForm(request.POST, prefix="close"), "close_form", act)
 
 
 @manager_required
@@ -444,33 +428,25 @@ AWARD_COLUMNS = (
 @manager_required
 def award_export(request):
     filterset = AwardFilter(request.GET or None, queryset=listed_awards(), request=request)
-    awards = filterset.qs if not filterset.is_bound or filterset.is_valid() else []
-    today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="grants-{today:%Y-%m-%d}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the pound signs right
-    writer = csv.writer(response)
-    writer.writerow(AWARD_COLUMNS)
-    for award in awards:
-        application = award.application
-        writer.writerow(
-            [
-                safe_cell(application.reference),
-                safe_cell(application.round.name),
-                safe_cell(application.organisation_name),
-                safe_cell(application.project_title),
-                f"{award.amount:.2f}",
-                f"{award.paid or ZERO:.2f}",
-                award.starts_on.isoformat(),
-                award.ends_on.isoformat(),
-                award.get_status_display(),
-                award.next_due.isoformat() if award.next_due else "",
-                award.overdue,
-                award.to_review,
-                award.pending_changes,
-            ]
-        )
-    return response
+    rows = (
+        [
+            award.application.reference,
+            award.application.round.name,
+            award.application.organisation_name,
+            award.application.project_title,
+            f"{award.amount:.2f}",
+            f"{award.paid or ZERO:.2f}",
+            award.starts_on.isoformat(),
+            award.ends_on.isoformat(),
+            award.get_status_display(),
+            award.next_due.isoformat() if award.next_due else "",
+            award.overdue,
+            award.to_review,
+            award.pending_changes,
+        ]
+        for award in filtered_or_nothing(filterset)
+    )
+    return csv_response(f"grants-{timezone.localdate():%Y-%m-%d}.csv", AWARD_COLUMNS, rows)
 
 
 class ReturnListView(FilterPageMixin, FilterView):

@@ -5,7 +5,6 @@ and every change, is for grants officers (and administrators). Money moves only 
 ``funding.ledger`` and applications move only through ``funding.services``.
 """
 
-import csv
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -17,14 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
-from partnership.exports import safe_cell
+from partnership.exports import csv_response, filtered_or_nothing
 from partnership.pages import FilterPageMixin, form_page
 
 from .. import defaults, ledger, services
@@ -323,31 +322,23 @@ def application_export(request):
         queryset=listed_applications().prefetch_related("priority_areas"),
         request=request,
     )
-    # As on the page: filters that make no sense give an empty file, not every application.
-    applications = filterset.qs if not filterset.is_bound or filterset.is_valid() else []
-    today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="applications-{today:%Y-%m-%d}.csv"'
-    response.write("\ufeff")  # tells Excel the file is UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for a in applications:
-        writer.writerow(
-            [
-                safe_cell(a.reference),
-                safe_cell(a.round.name),
-                safe_cell(a.organisation_name),
-                safe_cell(a.project_title),
-                safe_cell(a.contact_name),
-                safe_cell(a.contact_email),
-                f"{a.amount:.2f}",
-                a.get_stage_display(),
-                safe_cell("; ".join(area.name for area in a.priority_areas.all())),
-                f"{timezone.localtime(a.created_at):%d/%m/%Y}",
-                f"{timezone.localtime(a.updated):%d/%m/%Y}",
-            ]
-        )
-    return response
+    rows = (
+        [
+            a.reference,
+            a.round.name,
+            a.organisation_name,
+            a.project_title,
+            a.contact_name,
+            a.contact_email,
+            f"{a.amount:.2f}",
+            a.get_stage_display(),
+            "; ".join(area.name for area in a.priority_areas.all()),
+            f"{timezone.localtime(a.created_at):%d/%m/%Y}",
+            f"{timezone.localtime(a.updated):%d/%m/%Y}",
+        ]
+        for a in filtered_or_nothing(filterset)
+    )
+    return csv_response(f"applications-{timezone.localdate():%Y-%m-%d}.csv", CSV_COLUMNS, rows)
 
 
 @dataclass(frozen=True)
