@@ -232,3 +232,17 @@ def test_a_payment_the_grantee_has_partly_returned_cannot_be_reversed(award):
         ledger.reverse(paid, reason="Mistake")
     tranche.refresh_from_db()
     assert tranche.released_on == dt.date(2026, 4, 1)
+
+
+def test_emails_are_plain_text_with_apostrophes_and_ampersands_as_typed(
+    award, django_capture_on_commit_callbacks
+):
+    application = award.application
+    application.project_title = "Children's groups & parents' café"
+    application.save()
+    request = monitoring.request_change(award, kind="other", description="A new venue")
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.decide_change(request, by=None, approve=True, response="Yes, that's fine")
+    message = mail.outbox[-1]
+    assert "Yes, that's fine" in message.body
+    assert "&#x27;" not in message.body + message.subject and "&amp;" not in message.body
