@@ -20,7 +20,8 @@ def run_demo() -> str:
     return out.getvalue()
 
 
-def test_demo_creates_one_login_per_role_and_prints_them():
+def test_demo_prints_a_login_per_role_and_loads_again_without_duplicates(client):
+    """One test, as loading the demo takes seconds: logins, admin access, and a second load."""
     output = run_demo()
     users = get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS])
     assert users.count() == len(roles.ROLES)
@@ -30,21 +31,17 @@ def test_demo_creates_one_login_per_role_and_prints_them():
         assert user.check_password(DEMO_PASSWORD)
         assert username in output and role in output
     assert f"password: {DEMO_PASSWORD}" in output
+    # The MARAC's chair has a login too: the one demo user who reads a panel's access log.
+    assert "marac_chair" in output
+    staff = set(get_user_model().objects.filter(is_staff=True).values_list("username", flat=True))
+    assert staff == {"admin"}  # only the administrator reaches Django's admin
 
-
-def test_demo_can_be_loaded_again_without_duplicates(client):
-    run_demo()
+    total = get_user_model().objects.count()
     second = run_demo()
-    assert get_user_model().objects.count() == len(DEMO_USERS)
-    assert "kept demo user chair" in second
+    assert get_user_model().objects.count() == total
+    assert "kept demo user chair" in second and "marac_chair" in second
     response = client.post("/accounts/login/", {"username": "chair", "password": DEMO_PASSWORD})
     assert response.status_code == 302
-
-
-def test_only_the_demo_administrator_reaches_django_admin():
-    run_demo()
-    staff = set(get_user_model().objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"admin"}
 
 
 @pytest.mark.django_db(transaction=True)
