@@ -18,7 +18,7 @@ from django.utils import timezone
 from boards.models import Board, Meeting, Membership
 from partnership import roles
 
-from .models import Case, CaseAction, ConfidentialityAgreement, current_panel_ids
+from .models import Case, CaseAction, CaseListing, ConfidentialityAgreement, current_panel_ids
 
 # The relations a case page shows without further queries.
 CASE_RELATIONS = ("panel", "panel__panel_rules", "referring_organisation", "referring_person")
@@ -101,6 +101,18 @@ def get_case_action_for_user(user, pk) -> CaseAction:
     if action is None:
         raise Http404("No such action")
     return action
+
+
+def get_listing_for_user(user, pk) -> CaseListing:
+    """A case's place on a meeting's list, if the case is on one of the user's panels; 404."""
+    listing = (
+        CaseListing.objects.filter(pk=pk, case__panel_id__in=current_panel_ids(user))
+        .select_related("case", "case__panel", "meeting", "meeting__board")
+        .first()
+    )
+    if listing is None:
+        raise Http404("No such listing")
+    return listing
 
 
 def has_agreed(user, meeting: Meeting) -> bool:

@@ -1,9 +1,11 @@
-from django.urls import path
-
-from . import views
+from .views import actions, cases, disposals, meetings, panels
 
 app_name = "reviews"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+urlpatterns = (
+    panels.urlpatterns
+    + cases.urlpatterns
+    + actions.urlpatterns
+    + meetings.urlpatterns
+    + disposals.urlpatterns
+)

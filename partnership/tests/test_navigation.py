@@ -42,8 +42,9 @@ def test_each_role_sees_its_navigation(client, role, expected):
 def test_sections_open_only_to_the_roles_that_see_them(client, role, section):
     client.force_login(persona(role))
     response = client.get(reverse(SECTIONS[section]))
-    # The boards list is open to everyone signed in: it shows only the boards they sit on.
-    open_to_all = section == "Boards"
+    # The boards list and the case panels' overview are open to everyone signed in: they show
+    # only the boards or panels the user sits on (a plain "no panel" page for the rest).
+    open_to_all = section in ("Boards", "Case panels")
     assert response.status_code == (200 if open_to_all or section in EXPECTED_NAV[role] else 403)
 
 

@@ -12,7 +12,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -65,6 +66,24 @@ class CaseQuerySet(models.QuerySet):
 
     def not_erased(self):
         return self.filter(erased_at__isnull=True)
+
+    def with_action_counts(self, today: date | None = None):
+        """Each case with ``open_action_count`` and ``overdue_action_count``, in the same query.
+
+        Subqueries rather than joined counts, so that other filters on related rows (a
+        meeting's listings, say) cannot multiply the numbers.
+        """
+        today = today or timezone.localdate()
+        open_actions = CaseAction.objects.filter(case=OuterRef("pk"), status=CaseAction.Status.OPEN)
+
+        def count(actions):
+            counted = actions.order_by().values("case").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted[:1]), 0)
+
+        return self.annotate(
+            open_action_count=count(open_actions),
+            overdue_action_count=count(open_actions.filter(due_on__lt=today)),
+        )
 
     def due_for_disposal(self, today: date | None = None):
         """Closed, not yet erased, and closed at least the panel's retention period ago.

@@ -139,3 +139,17 @@ def test_a_coordinator_approves_disposal_only_on_a_panel_they_sit_on(panel, by, 
     assert permissions.can_approve_disposal(by, panel)
     assert not permissions.can_approve_disposal(member(panel).person.user, panel)
     assert not permissions.can_approve_disposal(panel_coordinator, panel)
+
+
+def test_a_listing_follows_its_case(panel, case):
+    from reviews.models import CaseListing
+
+    listing = CaseListing.objects.create(
+        case=case, meeting=future_meeting(panel), order=1, minutes=15
+    )
+    rep = member(panel).person.user
+    assert permissions.get_listing_for_user(rep, listing.pk) == listing
+    with pytest.raises(Http404):
+        permissions.get_listing_for_user(other_panel_member(), listing.pk)
+    with pytest.raises(Http404):
+        permissions.get_listing_for_user(AnonymousUser(), listing.pk)

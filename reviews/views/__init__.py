@@ -1,0 +1,1 @@
+# Views are split by screen family; each module declares its own `urlpatterns`.
