@@ -39,6 +39,15 @@ def panels_for(user, day: date | None = None):
     return Board.objects.filter(pk__in=current_panel_ids(user, day)).order_by("name")
 
 
+def sits_on_a_panel(user) -> bool:
+    """Whether the user is a member of any case panel today; asked once per request."""
+    cached = getattr(user, "_csp_sits_on_a_panel", None)
+    if cached is None:
+        cached = getattr(user, "is_authenticated", False) and current_panel_ids(user).exists()
+        user._csp_sits_on_a_panel = cached
+    return cached
+
+
 def is_panel_member(user, panel: Board, day: date | None = None) -> bool:
     return current_panel_ids(user, day).filter(board_id=panel.pk).exists()
 

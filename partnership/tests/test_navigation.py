@@ -93,3 +93,14 @@ def test_role_groups_exist_after_migrating():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
+
+
+def test_a_panel_member_without_a_role_finds_the_case_panels(client):
+    from reviews.tests import factories
+
+    panel = factories.marac()
+    agency_member = factories.member(panel).person.user
+    client.force_login(agency_member)
+    labels = [item["label"] for item in client.get("/").context["nav_items"]]
+    assert labels == ["Dashboard", "Case panels"]
+    assert client.get(reverse("reviews:index")).status_code == 200
