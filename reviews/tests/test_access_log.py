@@ -7,25 +7,10 @@ from django.db import IntegrityError, connection, transaction
 from boards.tests.factories import OrganisationFactory
 from reviews import services
 from reviews.models import AccessLog
-from reviews.tests.factories import TODAY, coordinator, marac, past_meeting, refer
+from reviews.tests.factories import TODAY, past_meeting
 from tests.support import need
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def panel():
-    return marac()
-
-
-@pytest.fixture
-def by(panel):
-    return coordinator(panel)
-
-
-@pytest.fixture
-def case(panel, by):
-    return refer(panel, by)
 
 
 def test_a_row_cannot_be_changed_or_deleted_one_by_one_or_in_bulk(case):

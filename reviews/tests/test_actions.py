@@ -8,23 +8,13 @@ from django.core.exceptions import ValidationError
 from boards.tests.factories import OrganisationFactory
 from reviews import services
 from reviews.models import AccessLog, Case, CaseAction
-from reviews.tests.factories import TODAY, coordinator, marac, past_meeting, refer
+from reviews.tests.factories import TODAY, past_meeting, refer
 
 pytestmark = pytest.mark.django_db
 
 
 def days(n: int) -> dt.date:
     return TODAY() + dt.timedelta(days=n)
-
-
-@pytest.fixture
-def panel():
-    return marac()
-
-
-@pytest.fixture
-def by(panel):
-    return coordinator(panel)
 
 
 @pytest.fixture

@@ -15,27 +15,11 @@ from reviews.tests.factories import (
     ccm,
     coordinator,
     future_meeting,
-    marac,
     member,
     refer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def panel():
-    return marac()
-
-
-@pytest.fixture
-def by(panel):
-    return coordinator(panel)
-
-
-@pytest.fixture
-def case(panel, by):
-    return refer(panel, by)
 
 
 def other_panel_member():

@@ -17,16 +17,6 @@ from tests.support import need
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def panel():
-    return marac()
-
-
-@pytest.fixture
-def by(panel):
-    return coordinator(panel)
-
-
 def test_references_run_per_panel_and_year_with_three_digits(panel, by):
     other = ccm()
     other_by = coordinator(other)

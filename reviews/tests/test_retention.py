@@ -11,21 +11,11 @@ from partnership.periods import add_months
 from reviews import services
 from reviews.models import AccessLog, Case, CaseAction, CaseActionUpdate
 from reviews.statistics import panel_statistics
-from reviews.tests.factories import TODAY, ccm, coordinator, marac, member, past_meeting, refer
+from reviews.tests.factories import TODAY, ccm, coordinator, member, past_meeting, refer
 
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = dt.timedelta(days=800)
-
-
-@pytest.fixture
-def panel():
-    return marac()
-
-
-@pytest.fixture
-def by(panel):
-    return coordinator(panel)
 
 
 def closed_case(panel, by, closed_on, key="AB 01/02/1990", **extra):

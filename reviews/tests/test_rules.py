@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from reviews import rules
 from reviews.models import Case, PanelRules
-from reviews.tests.factories import TODAY, ccm, coordinator, marac, refer
+from reviews.tests.factories import TODAY, ccm, coordinator, refer
 
 DASH = SimpleNamespace(**PanelRules.PRESETS[PanelRules.PanelType.MARAC], repeat_window_days=365)
 DAY = dt.date(2026, 3, 1)
@@ -60,16 +60,6 @@ def test_the_matrix_score_multiplies_harm_and_likelihood_each_from_1_to_5():
 
 
 # --- Through a referral ------------------------------------------------------------------
-
-
-@pytest.fixture
-def panel():
-    return marac()
-
-
-@pytest.fixture
-def by(panel):
-    return coordinator(panel)
 
 
 @pytest.mark.django_db
