@@ -34,7 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "Reports",
         "reporting:index",
-        (roles.CHAIR, roles.BOARD_OFFICER, roles.GRANTS_OFFICER),
+        (roles.CHAIR, roles.BOARD_OFFICER),
         "reports",
     ),
 )
@@ -50,9 +50,7 @@ def items_for(user, path: str = "/") -> list[dict]:
             item.roles
             and not roles.has_role(user, item.roles)
             and not (
-                item.also_for
-                and not roles.user_roles(user)
-                and import_string(item.also_for)(user)
+                item.also_for and not roles.user_roles(user) and import_string(item.also_for)(user)
             )
         ):
             continue

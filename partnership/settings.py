@@ -213,6 +213,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reviews.tasks.list_cases_due_for_disposal",
         "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
     },
+    # Remove generated report files older than REPORT_FILE_DAYS, every night.
+    "reporting-delete-old-files": {
+        "task": "reporting.tasks.delete_old_report_files",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Each board's draft quarterly report, a week after the quarter ends (8 January, April,
+    # July and October), once the quarter's last meetings have been written up.
+    "reporting-quarterly-drafts": {
+        "task": "reporting.tasks.queue_quarterly_reports",
+        "schedule": crontab(hour=6, minute=0, day_of_month=8, month_of_year="1,4,7,10"),
+    },
 }
 
 # --- Authentication ------------------------------------------------------------------------
@@ -300,6 +311,9 @@ STORAGES = {
         )
     },
 }
+# Days a generated report's file is kept before the nightly clean-up removes it (a report
+# the chair marks final is kept); the request stays listed and can be built again.
+REPORT_FILE_DAYS = env_int("REPORT_FILE_DAYS", 30)
 # Largest upload accepted in one request, in megabytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

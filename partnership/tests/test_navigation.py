@@ -17,7 +17,7 @@ SECTIONS = {
 EXPECTED_NAV = {
     roles.ADMINISTRATOR: ["Dashboard", "Boards", "Funding", "Case panels", "Reports"],
     roles.BOARD_OFFICER: ["Dashboard", "Boards", "Reports"],
-    roles.GRANTS_OFFICER: ["Dashboard", "Funding", "Reports"],
+    roles.GRANTS_OFFICER: ["Dashboard", "Funding"],
     roles.PANEL_COORDINATOR: ["Dashboard", "Case panels"],
     roles.CHAIR: ["Dashboard", "Boards", "Funding", "Reports"],
     None: ["Dashboard"],
