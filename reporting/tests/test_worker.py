@@ -7,14 +7,10 @@ view reads them.
 """
 
 import io
-import os
 import socket
-import subprocess
 import sys
-import tempfile
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -24,61 +20,23 @@ from django_celery_results.models import TaskResult
 from pypdf import PdfReader
 
 from partnership.celery import app
-from partnership.health import probe_broker
-from partnership.tests.test_worker import shared_database_url, wait_for
 from reporting import services
 from reporting.models import ReportRequest
-from tests.support import need
+from tests.workers import celery_worker, new_queue, start_worker, stop, wait_for, worker_env
 
 from .fixtures import known_quarter
 from .people import chair_of
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services]
 
 
 @pytest.fixture(scope="module")
-def report_worker(django_db_setup, django_db_blocker):
-    broker = os.environ.get("CELERY_BROKER_URL", "")
-    need("SERVICES", bool(broker), "CELERY_BROKER_URL is not set: no broker for a real worker")
-    need("SERVICES", probe_broker(broker)[0], f"the broker at {broker} does not answer")
-    with django_db_blocker.unblock():
-        database_url = shared_database_url()
-    need(
-        "SERVICES",
-        database_url is not None,
-        "the test database is SQLite in memory; set DATABASE_URL to PostgreSQL",
-    )
-    queue = f"test-reports-{uuid.uuid4().hex[:10]}"
-    name = f"{queue}@{socket.gethostname()}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "partnership.settings",
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "0",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    with tempfile.NamedTemporaryFile(prefix="celery-report-worker-", suffix=".log") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "partnership", "worker", "--pool=solo",
-             "-Q", queue, "-n", name, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for(
-                lambda: app.control.ping(destination=[name], timeout=0.5),
-                60,
-                "the worker to answer a ping",
-                process,
-                log.name,
-            )
-            yield {"queue": queue, "name": name, "log": log.name, "database_url": database_url}
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def report_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    env = worker_env(django_db_blocker, MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    queue = new_queue("test-reports")
+    log = tmp_path_factory.mktemp("report-worker") / "celery.log"
+    with celery_worker(env, queue, log) as name:
+        yield {"queue": queue, "name": name, "log": log, "env": env}
 
 
 def send_jobs_to(queue: str, monkeypatch) -> None:
@@ -175,34 +133,17 @@ LAUNCHER = textwrap.dedent(
 @pytest.fixture
 def launch(report_worker, tmp_path, monkeypatch):
     """Start workers on a queue of the test's own; each is killed at the end."""
-    queue = f"test-kill-{uuid.uuid4().hex[:10]}"
+    queue = new_queue("test-kill")
     script = tmp_path / "launch_worker.py"
     script.write_text(LAUNCHER)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "partnership.settings",
-        "DATABASE_URL": report_worker["database_url"],
-        "DATABASE_CONN_MAX_AGE": "0",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PYTHONPATH": str(ROOT),
-    }
     started = []
 
     def start(mode: str) -> dict:
         name = f"{queue}-{mode}@{socket.gethostname()}"
         log = tmp_path / f"{mode}.log"
-        process = subprocess.Popen(
-            [sys.executable, str(script), mode, queue, name],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        command = [sys.executable, str(script), mode, queue, name]
+        process = start_worker(command, name, report_worker["env"], log)
         started.append(process)
-        wait_for(
-            lambda: app.control.ping(destination=[name], timeout=0.5),
-            60,
-            f"the {mode} worker to answer a ping",
-            process,
-            log,
-        )
         return {"name": name, "process": process, "log": log}
 
     send_jobs_to(queue, monkeypatch)
@@ -210,9 +151,7 @@ def launch(report_worker, tmp_path, monkeypatch):
     yield start
     app.conf.task_always_eager = True
     for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=20)
+        stop(process, kill=True)
 
 
 def test_a_worker_killed_mid_build_hands_the_job_on_and_it_completes_once(transactional_db, launch):
