@@ -117,18 +117,25 @@ def return_funds(award: Award, amount, *, note: str, by=None, on: date | None = 
     return _entry(fund, K.RETURNED, amount, by=by, on=on, award=award, note=note)
 
 
+def unpaid(award: Award) -> Decimal:
+    """What is still committed to the award and not yet paid, reversals included."""
+    return (
+        _award_total(award, K.COMMITTED)
+        - _award_total(award, K.UNCOMMITTED)
+        - _award_total(award, K.RELEASED)
+    )
+
+
 @transaction.atomic
 def uncommit(award: Award, amount, *, reason: str, by=None) -> LedgerEntry:
     """Give back commitment that will not be paid (a grant ended early or under budget)."""
     fund = _lock(award.application.round.fund_id)
     amount = _positive(amount)
-    unpaid = (
-        _award_total(award, K.COMMITTED)
-        - _award_total(award, K.UNCOMMITTED)
-        - _award_total(award, K.RELEASED)
-    )
-    if amount > unpaid:
-        raise ValidationError({"amount": f"Only £{unpaid:,.2f} of this award is still unpaid."})
+    still_unpaid = unpaid(award)
+    if amount > still_unpaid:
+        raise ValidationError(
+            {"amount": f"Only £{still_unpaid:,.2f} of this award is still unpaid."}
+        )
     return _entry(fund, K.UNCOMMITTED, amount, by=by, award=award, note=reason)
 
 

@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from partnership.periods import add_months
 
 from . import ledger
-from .models import Award, ChangeRequest, LedgerEntry, Milestone, MonitoringReturn, Tranche
+from .models import Award, ChangeRequest, Milestone, MonitoringReturn, Tranche
 from .notify import tell_applicant
 
 
@@ -97,12 +96,6 @@ def record_tranche_review(tranche: Tranche, *, reviewed_on: date, note: str, by=
         raise ValidationError(errors)
     tranche.reviewed_on, tranche.review_note = reviewed_on, note.strip()
     tranche.save(update_fields=["reviewed_on", "review_note"])
-
-
-def _released(award: Award) -> Decimal:
-    return award.tranches.filter(released_on__isnull=False).aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -244,10 +237,7 @@ def close_award(award: Award, *, by, early: bool = False, reason: str = "") -> N
         raise ValidationError("Accept the end-of-grant evaluation before closing the grant.")
     if early and not reason.strip():
         raise ValidationError({"reason": "Say why the grant is ending early."})
-    committed = award.amount - sum(
-        e.amount for e in award.entries.filter(kind=LedgerEntry.Kind.UNCOMMITTED, reverses=None)
-    )
-    unpaid = committed - _released(award)
+    unpaid = ledger.unpaid(award)
     if unpaid > 0:
         ledger.uncommit(award, unpaid, reason=reason or "Grant closed with money unpaid", by=by)
     award.status = Award.Status.ENDED_EARLY if early else Award.Status.COMPLETED
