@@ -105,10 +105,7 @@ class ReturnFilter(django_filters.FilterSet):
     def in_state(self, queryset, name, value):
         today = timezone.localdate()
         if value == "overdue":
-            return queryset.overdue(today).filter(award__status=Award.Status.ACTIVE)
+            return queryset.overdue(today)
         if value == "due":
-            return queryset.filter(
-                status__in=[MonitoringReturn.Status.DUE, MonitoringReturn.Status.MORE_INFO],
-                due_on__gte=today,
-            )
+            return queryset.waiting().filter(due_on__gte=today)
         return queryset.filter(status=value)

@@ -277,16 +277,6 @@ class TrancheReviewForm(forms.ModelForm):
         widgets = {"reviewed_on": DATE, "review_note": forms.Textarea(attrs={"rows": 2})}
 
 
-class ReleaseForm(forms.Form):
-    on = forms.DateField(label="Paid on", required=False, widget=DATE)
-
-    def clean_on(self):
-        on = self.cleaned_data["on"] or timezone.localdate()
-        if on > timezone.localdate():
-            raise ValidationError("Record a payment once it has been made.")
-        return on
-
-
 class ReturnForm(forms.Form):
     amount = forms.DecimalField(label="Amount returned (£)", **MONEY)
     on = forms.DateField(label="Date received", widget=DATE, initial=timezone.localdate)

@@ -253,11 +253,8 @@ def returns_to_remind(today: date | None = None):
     """Returns overdue or due within a week that nobody has been reminded of today."""
     today = today or timezone.localdate()
     return (
-        MonitoringReturn.objects.filter(
-            award__status=Award.Status.ACTIVE,
-            status__in=[MonitoringReturn.Status.DUE, MonitoringReturn.Status.MORE_INFO],
-            due_on__lte=today + timedelta(days=7),
-        )
+        MonitoringReturn.objects.waiting()
+        .filter(award__status=Award.Status.ACTIVE, due_on__lte=today + timedelta(days=7))
         .exclude(last_reminded_on=today)
         .select_related("award__application")
     )

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from partnership.periods import add_months
@@ -26,7 +25,6 @@ from .models import (
     Decision,
     Fund,
     FundingRound,
-    OrganisationType,
     Score,
     Stage,
     StageChange,
@@ -211,13 +209,13 @@ def completeness_problems(application: Application) -> dict[str, str]:
         problems["start_date"] = "The fund does not pay for work already done: start later."
     if not application.priority_areas.exists():
         problems["priority_areas"] = "Choose at least one priority area."
-    lines = application.budget_lines.select_related("category")
+    lines = list(application.budget_lines.select_related("category"))
     excluded = [line.category for line in lines if line.category.excluded]
     if excluded:
         problems["budget"] = " ".join(
             f"{c.name}: {c.explanation or 'not funded.'}" for c in excluded
         )
-    total = lines.aggregate(s=Sum("amount"))["s"]
+    total = sum(line.amount for line in lines)
     if not total:
         problems.setdefault("budget", "List what the grant will pay for.")
     elif amount is not None and total != amount:
@@ -232,11 +230,6 @@ def completeness_problems(application: Application) -> dict[str, str]:
         problems["documents"] = "Upload: " + "; ".join(missing) + "."
     if not application.declarations_confirmed:
         problems["declarations_confirmed"] = "Confirm the declarations."
-    if (
-        kind == OrganisationType.COMMUNITY_GROUP
-        and not application.documents.filter(kind=ApplicationDocument.Kind.GOVERNING).exists()
-    ):
-        problems.setdefault("documents", "A community group must upload its constitution.")
     return problems
 
 

@@ -70,10 +70,6 @@ class Tranche(models.Model):
     def __str__(self):
         return f"Tranche {self.number}: £{self.amount:,.2f}"
 
-    @property
-    def released(self) -> bool:
-        return self.released_on is not None
-
 
 class Milestone(models.Model):
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="milestones")
@@ -94,10 +90,14 @@ class Milestone(models.Model):
 
 
 class MonitoringReturnQuerySet(models.QuerySet):
+    def waiting(self):
+        """Waiting for the grantee: not yet sent, or sent back for more."""
+        return self.filter(status__in=MonitoringReturn.WAITING)
+
     def overdue(self, today: date | None = None):
-        return self.filter(
-            due_on__lt=today or timezone.localdate(),
-            status__in=[MonitoringReturn.Status.DUE, MonitoringReturn.Status.MORE_INFO],
+        """Waiting past its due date on a grant still running (a closed grant chases nothing)."""
+        return self.waiting().filter(
+            due_on__lt=today or timezone.localdate(), award__status=Award.Status.ACTIVE
         )
 
 
@@ -107,6 +107,8 @@ class MonitoringReturn(models.Model):
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted"
         MORE_INFO = "more_info", "More information asked for"
+
+    WAITING = (Status.DUE, Status.MORE_INFO)
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="returns")
     due_on = models.DateField()
@@ -142,7 +144,7 @@ class MonitoringReturn(models.Model):
     @property
     def open(self) -> bool:
         """Waiting for the grantee: not yet sent, or sent back for more."""
-        return self.status in (self.Status.DUE, self.Status.MORE_INFO)
+        return self.status in self.WAITING
 
     def is_overdue(self, today: date) -> bool:
         return self.open and self.due_on < today

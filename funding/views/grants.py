@@ -28,7 +28,6 @@ from ..forms_staff import (
     CloseAwardForm,
     MilestoneForm,
     MilestoneMetForm,
-    ReleaseForm,
     ReturnForm,
     ReturnReviewForm,
     ScheduleForm,
@@ -38,9 +37,6 @@ from ..forms_staff import (
 )
 from ..models import Award, ChangeRequest, LedgerEntry, Milestone, MonitoringReturn, Tranche
 from .staff import ZERO, manager_required
-
-OPEN_RETURN = [MonitoringReturn.Status.DUE, MonitoringReturn.Status.MORE_INFO]
-
 
 # --- The award page ---------------------------------------------------------------------------
 
@@ -188,21 +184,13 @@ def tranche_review(request, pk):
 @require_POST
 def tranche_release(request, pk):
     tranche = get_object_or_404(Tranche, pk=pk)
-    form = ReleaseForm(request.POST, prefix=f"release-{tranche.pk}")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    try:
+        entry = ledger.release(tranche, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
-        try:
-            entry = ledger.release(tranche, by=request.user, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, f"Tranche {tranche.number} released: £{entry.amount:,.2f} paid."
-            )
+        messages.success(request, f"Tranche {tranche.number} released: £{entry.amount:,.2f} paid.")
     return redirect("funding:award_detail", pk=tranche.award_id)
 
 
@@ -368,7 +356,7 @@ def _per_award(queryset, total):
 def listed_awards():
     """Awards with what the list shows, in one query: paid so far and what needs doing."""
     today = timezone.localdate()
-    open_returns = MonitoringReturn.objects.filter(status__in=OPEN_RETURN)
+    open_returns = MonitoringReturn.objects.waiting()
     payments = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.RELEASED)
     signed = Case(When(reverses__isnull=True, then=F("amount")), default=-F("amount"))
     return (
@@ -376,7 +364,7 @@ def listed_awards():
         .annotate(
             paid=Coalesce(_per_award(payments, Sum(signed)), ZERO),
             next_due=_per_award(open_returns, Min("due_on")),
-            overdue=Coalesce(_per_award(open_returns.filter(due_on__lt=today), Count("pk")), 0),
+            overdue=Coalesce(_per_award(MonitoringReturn.objects.overdue(today), Count("pk")), 0),
             to_review=Coalesce(
                 _per_award(
                     MonitoringReturn.objects.filter(status=MonitoringReturn.Status.SUBMITTED),
