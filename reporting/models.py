@@ -107,10 +107,6 @@ class ReportRequest(models.Model):
         return self.status in self.LIVE
 
     @property
-    def is_draft(self) -> bool:
-        return not self.final
-
-    @property
     def by_scheduler(self) -> bool:
         return self.requested_by_id is None
 

@@ -62,10 +62,6 @@ class ReportKind:
     def render(self, data: Any) -> Rendered:
         raise NotImplementedError
 
-    def produce(self, inputs: dict, progress: Progress = no_progress) -> Rendered:
-        """Build then render: the whole report in one call, for commands and tests."""
-        return self.render(self.build(inputs, progress))
-
 
 _KINDS: dict[str, ReportKind] = {}
 
@@ -84,10 +80,6 @@ def get_kind(identifier: str) -> ReportKind:
         return _KINDS[identifier]
     except KeyError:
         raise ReportError(f"There is no kind of report called {identifier!r}.") from None
-
-
-def kinds() -> list[ReportKind]:
-    return list(_KINDS.values())
 
 
 def inputs_key(inputs: dict) -> str:

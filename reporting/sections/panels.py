@@ -8,11 +8,7 @@ two to find the panels.
 from dataclasses import dataclass, field
 
 from boards.models import Board
-from reviews.statistics import (
-    PanelStatistics,
-    panel_statistics_for_quarter,
-    panel_statistics_for_year,
-)
+from reviews.statistics import PanelStatistics, panel_statistics
 
 from . import Period
 
@@ -80,10 +76,7 @@ def build_panels(period: Period) -> PanelsData:
     )
     data = PanelsData()
     for panel in panels:
-        if period.quarter:
-            statistics = panel_statistics_for_quarter(panel, period.year, period.quarter)
-        else:
-            statistics = panel_statistics_for_year(panel, period.year)
+        statistics = panel_statistics(panel, period.start, period.end)
         data.panels.append(
             PanelCounts(
                 name=panel.name,

@@ -24,10 +24,6 @@ class StatisticsData:
         return group_by_category(self.rows)
 
     @property
-    def with_figures(self) -> list[StatisticRow]:
-        return [row for row in self.rows if row.current is not None or row.previous is not None]
-
-    @property
     def any_from_quarters(self) -> bool:
         return any(row.from_quarters for row in self.rows)
 
