@@ -21,7 +21,13 @@ from partnership import roles
 from .models import Case, CaseAction, CaseListing, ConfidentialityAgreement, current_panel_ids
 
 # The relations a case page shows without further queries.
-CASE_RELATIONS = ("panel", "panel__panel_rules", "referring_organisation", "referring_person")
+CASE_RELATIONS = (
+    "panel",
+    "panel__panel_rules",
+    "referring_organisation",
+    "referring_person",
+    "repeat_of",
+)
 
 
 class Decision(NamedTuple):

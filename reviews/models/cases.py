@@ -64,9 +64,6 @@ class CaseQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status=Case.Status.CLOSED)
 
-    def not_erased(self):
-        return self.filter(erased_at__isnull=True)
-
     def with_action_counts(self, today: date | None = None):
         """Each case with ``open_action_count`` and ``overdue_action_count``, in the same query.
 

@@ -40,11 +40,7 @@ def case_detail(request, pk):
             "case": case,
             "panel": case.panel,
             "rules": case.panel.panel_rules,
-            "repeat_of": (
-                Case.objects.only("reference").filter(pk=case.repeat_of_id).first()
-                if case.repeat_of_id
-                else None
-            ),
+            "repeat_of": case.repeat_of,
             "repeats": case.repeats.only("reference", "referral_date").order_by("referral_date"),
             "listings": case.listings.select_related("meeting").order_by("meeting__starts_at"),
             "actions": actions,

@@ -30,7 +30,6 @@ def _section(user, panel, today, bound: DisposalForm | None = None) -> dict:
         "panel": panel,
         "cases": list(due),
         "retention_months": panel.panel_rules.retention_months,
-        "can_approve": bool(can_approve),
         "form": form,
     }
 
