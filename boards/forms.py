@@ -18,13 +18,24 @@ from .models import (
 )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: by the field it names, else at the top."""
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, elsewhere: list | None = None
+) -> None:
+    """Show a service's refusal on the form: by the field it names, else at the top.
+
+    Keys the form has no field for (e.g. "tranches") go to ``elsewhere`` when given, so the
+    page can show them beside the part they are about.
+    """
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+        if field in form.fields:
+            form.add_error(field, errors)
+        elif elsewhere is not None:
+            elsewhere.extend(message for e in errors for message in e.messages)
+        else:
+            form.add_error(None, errors)
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,30 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from boards.forms import DATE
 from boards.models import AgendaItem, Meeting
 
 from .models import Assessment, Criterion, Decision, FundingRound, LedgerEntry, Tranche
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.01")}
-
-
-def add_errors(form: forms.Form, error: ValidationError, *, elsewhere: list | None = None) -> None:
-    """Put a service's refusal by the field it names, else at the top of the form.
-
-    Keys the form has no field for (e.g. "tranches") go to ``elsewhere`` when given, so the
-    page can show them beside the part they are about.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        if field in form.fields:
-            form.add_error(field, errors)
-        elif elsewhere is not None:
-            elsewhere.extend(message for e in errors for message in e.messages)
-        else:
-            form.add_error(None, errors)
 
 
 # --- The fund's ledger ---------------------------------------------------------------------

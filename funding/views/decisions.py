@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from boards.forms import add_service_errors
+
 from .. import services
 from ..forms_staff import (
     AssessmentForm,
     DecisionForm,
     TrancheFormSet,
-    add_errors,
 )
 from ..models import (
     Application,
@@ -56,7 +57,7 @@ def assess(request, pk):
                     comments=data["comments"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your assessment has been saved.")
                 return redirect(application)
@@ -213,7 +214,7 @@ def decide(request, pk):
                     tranches=_tranche_specs(formset) if approving else [],
                 )
             except ValidationError as exc:
-                add_errors(form, exc, elsewhere=tranche_errors)
+                add_service_errors(form, exc, elsewhere=tranche_errors)
             else:
                 messages.success(
                     request, f"Decision recorded: {decision.get_outcome_display().lower()}."

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
+from boards.forms import add_service_errors
 from partnership.exports import csv_response, filtered_or_nothing
 from partnership.pages import FilterPageMixin
 
@@ -33,7 +34,6 @@ from ..forms_staff import (
     ScheduleForm,
     TrancheReviewForm,
     UncommitForm,
-    add_errors,
 )
 from ..models import Award, ChangeRequest, LedgerEntry, Milestone, MonitoringReturn, Tranche
 from .staff import ZERO, manager_required
@@ -172,7 +172,7 @@ def tranche_review(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return _done(request, award, f"Review of tranche {tranche.number} recorded.")
     tranche.refresh_from_db()  # the page shows the tranche as saved, not as typed
@@ -202,7 +202,7 @@ def _post(request, award: Award, form, slot: str, act, anchor: str = ""):
         try:
             message = act(form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return _done(request, award, message, anchor)
     return _award_page(request, award, **{slot: form})
@@ -324,7 +324,7 @@ def return_review(request, pk):
                     report, by=request.user, accept=accept, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 message = "Return accepted." if accept else "The grantee has been asked for more."
                 return _done(request, award, message, "returns")

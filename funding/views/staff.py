@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
+from boards.forms import add_service_errors
 from partnership.exports import csv_response, filtered_or_nothing
 from partnership.pages import FilterPageMixin, form_page
 
@@ -37,7 +38,6 @@ from ..forms_staff import (
     ReceiveForm,
     ReverseForm,
     RoundForm,
-    add_errors,
 )
 from ..models import (
     Application,
@@ -197,7 +197,7 @@ def fund_detail(request, pk):
             try:
                 done = _fund_change(name, fund, form.cleaned_data, request.user)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, done)
                 return redirect("funding:fund_detail", pk=fund.pk)
