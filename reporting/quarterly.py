@@ -15,9 +15,9 @@ from django.utils.text import slugify
 
 from boards.budget import money
 from boards.models import Board
+from partnership.pdf import render_pdf
 from partnership.periods import QUARTER_NAMES, FinancialYear
 
-from .pdf import render_pdf
 from .registry import Progress, Rendered, ReportError, ReportKind, no_progress, register
 from .sections import BuiltSection, Period, Section, SectionList
 from .sections.actions import ActionsData, build_actions

@@ -4,9 +4,9 @@ import pytest
 from django.template import engines
 from pypdf import PdfReader
 
-from reporting.pdf import FetchRefused, html_to_pdf, render_pdf, static_only_fetcher
+from partnership.pdf import FetchRefused, html_to_pdf, render_pdf, static_only_fetcher
 
-SMOKE = """{% extends "reporting/pdf/base.html" %}
+SMOKE = """{% extends "pdf/base.html" %}
 {% block content %}<h1>{{ title }}</h1>
 <table><tr><th>Quarter</th><th>Meetings held</th></tr>
 {% for quarter, count in rows %}<tr><td>{{ quarter }}</td><td>{{ count }}</td></tr>{% endfor %}
@@ -52,7 +52,7 @@ def test_long_content_flows_onto_numbered_pages():
 
 def test_render_pdf_uses_the_named_template_and_partnership_name(settings):
     settings.PARTNERSHIP_NAME = "Northbank Safer Partnership"
-    pages, text = pdf_text(render_pdf("reporting/pdf/base.html", {"title": "Empty"}))
+    pages, text = pdf_text(render_pdf("pdf/base.html", {"title": "Empty"}))
     assert pages == 1
     assert "Northbank Safer Partnership" in text
 

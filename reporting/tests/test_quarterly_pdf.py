@@ -7,8 +7,8 @@ import pytest
 from django.template import engines
 from pypdf import PdfReader
 
+from partnership.templatetags.pdf import css_string
 from reporting.quarterly import SECTIONS, QuarterlyReport
-from reporting.templatetags.reporting_pdf import css_string
 
 from .fixtures import PRODUCED_ON, empty_board
 
@@ -132,9 +132,9 @@ def test_an_empty_quarter_still_builds_and_says_so(settings):
 def test_names_with_quotes_cannot_break_the_page_header(settings, db):
     settings.PARTNERSHIP_NAME = 'St Anne\'s "Safer" Partnership </style>'
     template = engines["django"].from_string(
-        '{% extends "reporting/pdf/base.html" %}{% block content %}<p>Body</p>{% endblock %}'
+        '{% extends "pdf/base.html" %}{% block content %}<p>Body</p>{% endblock %}'
     )
-    from reporting.pdf import html_to_pdf
+    from partnership.pdf import html_to_pdf
 
     html = template.render({"partnership_name": settings.PARTNERSHIP_NAME, "title": "T & Q"})
     _, texts = read(html_to_pdf(html))

@@ -1,4 +1,4 @@
-"""Turn a Django template into PDF bytes with WeasyPrint.
+"""Turn a Django template into PDF bytes with WeasyPrint: reports, briefings and any other PDF.
 
 Rendering never reaches the network: the URL fetcher serves only the project's static files
 (stylesheets, fonts, logos) and refuses everything else, so a report's HTML cannot be used to
@@ -40,6 +40,6 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render ``template_name`` (which extends reporting/pdf/base.html) to PDF bytes."""
+    """Render ``template_name`` (which extends pdf/base.html) to PDF bytes."""
     context = {"partnership_name": settings.PARTNERSHIP_NAME, **context}
     return html_to_pdf(render_to_string(template_name, context))
