@@ -18,7 +18,18 @@ from django.utils import timezone
 from boards.models import Board, Meeting, Membership
 from partnership import roles
 
-from .models import Case, CaseAction, CaseListing, ConfidentialityAgreement, current_panel_ids
+from .models import (
+    Case,
+    CaseAction,
+    CaseListing,
+    ConfidentialityAgreement,
+    ParallelProcess,
+    Recommendation,
+    RecommendationAction,
+    Review,
+    current_panel_ids,
+    current_review_panel_ids,
+)
 
 # The relations a case page shows without further queries.
 CASE_RELATIONS = (
@@ -153,3 +164,81 @@ def can_approve_disposal(user, panel: Board) -> Decision:
     if not is_panel_coordinator(user, panel):
         return Decision(False, "Only a coordinator who sits on the panel approves disposal.")
     return Decision(True)
+
+
+# --- Statutory reviews (the One Panel) ----------------------------------------------------
+# The same rule as the case panels: a current member of the review panel sees its reviews;
+# anyone else, administrators included, gets 404.
+
+
+def review_panels_for(user, day: date | None = None):
+    """The review panels (One Panels) the user is a member of today."""
+    return Board.objects.filter(pk__in=current_review_panel_ids(user, day)).order_by("name")
+
+
+def sits_on_a_review_panel(user) -> bool:
+    """Whether the user is a member of any review panel today; asked once per request."""
+    cached = getattr(user, "_csp_sits_on_a_review_panel", None)
+    if cached is None:
+        cached = (
+            getattr(user, "is_authenticated", False) and current_review_panel_ids(user).exists()
+        )
+        user._csp_sits_on_a_review_panel = cached
+    return cached
+
+
+def is_review_panel_member(user, panel: Board) -> bool:
+    return current_review_panel_ids(user).filter(board_id=panel.pk).exists()
+
+
+def get_review_panel_for_user(user, pk) -> Board:
+    panel = review_panels_for(user).filter(pk=pk).first()
+    if panel is None:
+        raise Http404("No such panel")
+    return panel
+
+
+REVIEW_RELATIONS = ("panel", "review_type", "referring_organisation", "decided_by")
+
+
+def get_review_for_user(user, pk) -> Review:
+    """The review if the user sits on its panel today; 404 for anyone else."""
+    review = Review.objects.visible_to(user).select_related(*REVIEW_RELATIONS).filter(pk=pk).first()
+    if review is None:
+        raise Http404("No such review")
+    return review
+
+
+def get_recommendation_for_user(user, pk) -> Recommendation:
+    recommendation = (
+        Recommendation.objects.filter(pk=pk, review__panel_id__in=current_review_panel_ids(user))
+        .select_related("review", "review__panel")
+        .first()
+    )
+    if recommendation is None:
+        raise Http404("No such recommendation")
+    return recommendation
+
+
+def get_review_action_for_user(user, pk) -> RecommendationAction:
+    action = (
+        RecommendationAction.objects.filter(
+            pk=pk, recommendation__review__panel_id__in=current_review_panel_ids(user)
+        )
+        .select_related("recommendation", "recommendation__review", "organisation")
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+def get_parallel_process_for_user(user, pk) -> ParallelProcess:
+    process = (
+        ParallelProcess.objects.filter(pk=pk, review__panel_id__in=current_review_panel_ids(user))
+        .select_related("review", "review__panel")
+        .first()
+    )
+    if process is None:
+        raise Http404("No such process")
+    return process

@@ -83,6 +83,7 @@ class Board(models.Model):
         BUSINESS = "business", "Business management group"
         SUB_GROUP = "sub_group", "Sub-group"
         PANEL = "panel", "Panel"
+        REVIEW_PANEL = "review_panel", "Statutory review panel (One Panel)"
         TASK_AND_FINISH = "task_and_finish", "Task-and-finish group"
 
     class Frequency(models.TextChoices):

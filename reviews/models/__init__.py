@@ -11,12 +11,36 @@ from .cases import (
     current_panel_ids,
 )
 from .panels import PanelRules
+from .statutory import (
+    BriefingDissemination,
+    ClockRule,
+    DeadlineWarning,
+    NationalNotification,
+    ParallelProcess,
+    Recommendation,
+    RecommendationAction,
+    Review,
+    ReviewCriterion,
+    ReviewType,
+    current_review_panel_ids,
+)
 
 __all__ = [
     "CATEGORY_FIELDS",
     "IDENTIFYING_FIELDS",
     "PERSONAL_FIELDS",
     "AccessLog",
+    "BriefingDissemination",
+    "ClockRule",
+    "DeadlineWarning",
+    "NationalNotification",
+    "ParallelProcess",
+    "Recommendation",
+    "RecommendationAction",
+    "Review",
+    "ReviewCriterion",
+    "ReviewType",
+    "current_review_panel_ids",
     "Case",
     "CaseAction",
     "CaseActionUpdate",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from boards.models import Board
 
 from .cases import Case
+from .statutory import Review
 
 REFUSAL = "The access log is append-only: its rows are never changed or deleted."
 
@@ -62,7 +63,11 @@ class AccessLog(models.Model):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="access_log"
     )
-    case_reference = models.CharField(max_length=30, blank=True)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="access_log"
+    )
+    # The case's or review's reference, kept when the record's personal data is erased.
+    case_reference = models.CharField("reference", max_length=30, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     # What was touched, by name only (e.g. the fields changed, the meeting's date); never values.
     detail = models.CharField(max_length=300, blank=True)
