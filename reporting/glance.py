@@ -1,8 +1,9 @@
 """The partnership at a glance, for the chair's dashboard: the boards the user reports on.
 
-Read through the boards' and funding's own data functions. Attendance costs three queries per
-board and a plan summary four per plan, so the page grows with the number of boards a user sits
-on, never with the number of meetings, members, actions or ledger entries.
+Read through the boards', funding's and reviews' own data functions. Attendance costs three
+queries per board, a plan summary four per plan and the board tree one per board, so the page
+grows with the number of boards a user sits on, never with the number of meetings, members,
+actions, ledger entries or reviews (five queries for those).
 """
 
 from dataclasses import dataclass, field
@@ -17,8 +18,12 @@ from boards.models import Action, Board, Meeting, StrategicPlan
 from boards.plans import PlanSummary, plan_summary
 from funding.models import Balances, Fund, balances
 from partnership.periods import FinancialYear
+from reviews.summaries import ReviewLine, review_summary
+
+from .sections import boards_beneath
 
 NEXT_MEETINGS = 5
+NEXT_REVIEW_DEADLINES = 5
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class Glance:
     plans: list[PlanSummary] = field(default_factory=list)
     overdue_by_board: list[tuple[str, int]] = field(default_factory=list)
     funds: list[FundGlance] = field(default_factory=list)
+    reviews: list[ReviewLine] = field(default_factory=list)  # open, soonest deadline first
+    reviews_open: int = 0
+    reviews_overdue: int = 0
 
     @property
     def overdue_actions(self) -> int:
@@ -95,4 +103,9 @@ def partnership_glance(boards, today: date | None = None) -> Glance:
     )
     funds = Fund.objects.filter(board__in=boards, active=True).order_by("name")
     glance.funds = [FundGlance(fund, balances(fund.pk)) for fund in funds]
+    beneath = boards_beneath(*(board.pk for board in boards))
+    review_panels = Board.objects.filter(pk__in=beneath, kind=Board.Kind.REVIEW_PANEL)
+    reviews = review_summary(review_panels.values("pk"), year.start, today, today)
+    glance.reviews = reviews.live[:NEXT_REVIEW_DEADLINES]
+    glance.reviews_open, glance.reviews_overdue = len(reviews.live), len(reviews.overdue)
     return glance

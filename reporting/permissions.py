@@ -27,7 +27,11 @@ def report_boards(user):
     """Boards the user may ask for a report on. Case panels report through their parent board."""
     if not can_use_reports(user):
         return Board.objects.none()
-    return visible_boards(user).filter(active=True).exclude(kind=Board.Kind.PANEL)
+    return (
+        visible_boards(user)
+        .filter(active=True)
+        .exclude(kind__in=(Board.Kind.PANEL, Board.Kind.REVIEW_PANEL))
+    )
 
 
 def reports_listed_for(user):

@@ -17,6 +17,7 @@ from boards.budget import money
 from boards.models import Board
 from partnership.pdf import render_pdf
 from partnership.periods import QUARTER_NAMES, FinancialYear
+from reviews.summaries import ReviewSummary
 
 from .registry import Progress, Rendered, ReportError, ReportKind, no_progress, register
 from .sections import BuiltSection, Period, Section, SectionList
@@ -110,6 +111,17 @@ class QuarterlyData:
         for panel in panels.panels if panels is not None else []:
             result.append(
                 Highlight(f"{panel.name}: referrals received", str(panel.statistics.referrals))
+            )
+        reviews: ReviewSummary | None = found.get("reviews")
+        if reviews is not None and (reviews.live or reviews.decided):
+            result.append(
+                Highlight(
+                    "Statutory reviews open / overdue",
+                    f"{len(reviews.live)} / {len(reviews.overdue)}",
+                )
+            )
+            result.append(
+                Highlight("Review deadlines due next quarter", str(len(reviews.deadlines_due)))
             )
         return result
 

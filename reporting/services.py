@@ -278,7 +278,8 @@ def queue_quarterly_drafts(today: date | None = None) -> list[ReportRequest]:
     today = today or timezone.localdate()
     year, quarter = last_finished_quarter(today)
     queued = []
-    for board in Board.objects.filter(active=True).exclude(kind=Board.Kind.PANEL).order_by("pk"):
+    panels = (Board.Kind.PANEL, Board.Kind.REVIEW_PANEL)
+    for board in Board.objects.filter(active=True).exclude(kind__in=panels).order_by("pk"):
         inputs = {"board": board.pk, "year": year.label, "quarter": quarter}
         exists = ReportRequest.objects.filter(
             requested_by__isnull=True, kind="quarterly", inputs_key=inputs_key(inputs)

@@ -5,8 +5,8 @@ data for its template; it costs a fixed number of queries whatever the amount of
 other apps only through their own data functions, and never fails for want of data: an empty
 quarter gives empty data, and the template says so in words.
 
-Reports list their sections in a ``SectionList``; a section whose data is not in the system yet
-(statutory reviews) has a placeholder builder that a later change swaps with ``replace``.
+Reports list their sections in a ``SectionList``; ``replace`` swaps a section's builder (a test
+slows one down to catch a job mid-build, say).
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -94,7 +94,7 @@ class SectionList:
         return len(self._sections)
 
     def replace(self, key: str, build: Callable[[Period], Any]) -> None:
-        """Fill a placeholder section from live data once its app records it."""
+        """Use ``build`` for the section ``key`` (tests slow a section down this way)."""
         for index, section in enumerate(self._sections):
             if section.key == key:
                 self._sections[index] = Section(key, section.heading, section.template, build)
@@ -104,3 +104,18 @@ class SectionList:
     @property
     def headings(self) -> list[str]:
         return [section.heading for section in self._sections]
+
+
+def boards_beneath(*board_ids: int) -> set[int]:
+    """The boards and every board reporting to them, however deep (one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Board.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, waiting = set(), list(board_ids)
+    while waiting:
+        current = waiting.pop()
+        if current in found:
+            continue
+        found.add(current)
+        waiting.extend(children.get(current, []))
+    return found

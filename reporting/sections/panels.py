@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from boards.models import Board
 from reviews.statistics import PanelStatistics, panel_statistics
 
-from . import Period
+from . import Period, boards_beneath
 
 
 @dataclass(frozen=True)
@@ -51,25 +51,10 @@ class PanelsData:
         ]
 
 
-def _beneath(board_id: int) -> set[int]:
-    """The board and every board reporting to it, however deep."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Board.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, waiting = set(), [board_id]
-    while waiting:
-        current = waiting.pop()
-        if current in found:
-            continue
-        found.add(current)
-        waiting.extend(children.get(current, []))
-    return found
-
-
 def build_panels(period: Period) -> PanelsData:
     panels = (
         Board.objects.filter(
-            pk__in=_beneath(period.board.pk), kind=Board.Kind.PANEL, panel_rules__isnull=False
+            pk__in=boards_beneath(period.board.pk), kind=Board.Kind.PANEL, panel_rules__isnull=False
         )
         .select_related("panel_rules")
         .order_by("name")

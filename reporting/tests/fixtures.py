@@ -16,7 +16,13 @@ At scale 1:
   against 500 (+4.00%, bad), hate crime 90 with nothing to compare;
 - fund: £110,000 received, £71,818 awarded at the December meeting; a bid of £8,500 declined
   in October;
-- a MARAC two levels below the board: three referrals in the quarter, two heard.
+- a MARAC two levels below the board: three referrals in the quarter, two heard;
+- a One Panel beneath the board: DHR-2025-01 commissioned on 10 October (completion due 10 April
+  2026), CSPR-2025-01 notified on 15 December and undecided (its Rapid Review, 15 working days
+  over Christmas, falls due on 8 January 2026), SAR-2025-01 published on 20 November with two
+  recommendations (one complete), LLR-2025-01 decided as other learning on 20 October, and
+  DHR-2025-02, notified on 1 August and undecided, overdue since 1 September; a DHR of a
+  panel reporting elsewhere stays out.
 """
 
 import datetime as dt
@@ -47,8 +53,10 @@ from funding import ledger
 from funding.models import Award, Decision, Stage
 from funding.tests.factories import ApplicationFactory, FundFactory, RoundFactory
 from partnership.periods import FinancialYear
-from reviews.models import CaseListing
+from reviews import statutory
+from reviews.models import CaseListing, Review
 from reviews.tests.factories import CaseFactory, marac
+from reviews.tests.statutory_factories import commission, one_panel, panel_member, refer_review
 
 YEAR = FinancialYear(2025)
 QUARTER = 3
@@ -197,6 +205,56 @@ def _panel(board) -> tuple[Board, list[str]]:
     return panel, labels
 
 
+def _review(panel, by, code, notified_on, **decision) -> Review:
+    review = refer_review(
+        panel,
+        by,
+        code=code,
+        incident_on=notified_on - dt.timedelta(days=2),
+        notified_on=notified_on,
+        referred_on=notified_on,
+    )
+    return commission(review, by, **decision) if decision else review
+
+
+def _reviews(board, scale: int = 1) -> None:
+    panel = one_panel("Riverside One Panel")
+    panel.parent = board
+    panel.save()
+    by = panel_member(panel)
+    _review(panel, by, "DHR", dt.date(2025, 9, 15), decided_on=dt.date(2025, 10, 10))
+    _review(panel, by, "CSPR", dt.date(2025, 12, 15))
+    sar = _review(panel, by, "SAR", dt.date(2025, 6, 2), decided_on=dt.date(2025, 6, 20))
+    steps = [
+        ("reviewer_appointed", dt.date(2025, 7, 1)),
+        ("in_progress", dt.date(2025, 7, 8)),
+        ("draft", dt.date(2025, 10, 1)),
+        ("quality_assurance", dt.date(2025, 10, 20)),
+        ("published", dt.date(2025, 11, 20)),
+    ]
+    for stage, day in steps:
+        sar = statutory.advance(
+            sar, by=by, to=stage, on=day, reviewer_name="R. Reviewer", terms_of_reference="Scope"
+        )
+    lead = OrganisationFactory(name="Riverside Adult Social Care")
+    first, _ = (
+        statutory.add_recommendation(
+            sar, by=by, text=f"Recommendation {n}", lead_organisations=[lead]
+        )
+        for n in (1, 2)
+    )
+    statutory.complete_recommendation(first, by=by, evidence="Audit seen by the panel")
+    _review(
+        panel, by, "LLR", dt.date(2025, 10, 1), decided_on=dt.date(2025, 10, 20),
+        decision=Review.Decision.OTHER_LEARNING,
+    )  # fmt: skip
+    _review(panel, by, "DHR", dt.date(2025, 8, 1))
+    for n in range(scale - 1):
+        _review(panel, by, "DHR", dt.date(2025, 10, 1) + dt.timedelta(days=n % 60))
+    elsewhere = one_panel("Northbank One Panel")
+    _review(elsewhere, panel_member(elsewhere), "DHR", dt.date(2025, 11, 3))
+
+
 def _more(board, panel, scale: int, quarter_meetings: list) -> None:
     """``scale - 1`` times more of everything, spread over the same quarter."""
     extra = scale - 1
@@ -266,6 +324,7 @@ def known_quarter(scale: int = 1) -> KnownQuarter:
     other = marac(name="Northbank MARAC", prefix="NBMARAC")
     CaseFactory(panel=other, referral_date=dt.date(2025, 10, 3))
     _more(board, panel, scale, [october, december])
+    _reviews(board, scale)
     return KnownQuarter(
         board=board,
         panel=panel,

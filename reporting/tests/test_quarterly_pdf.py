@@ -95,7 +95,9 @@ def test_tables_carry_the_quarters_figures(rendered, quarter):
         "Riverside Youth Outreach Trust: Youth violence outreach worker Approved £71,818.00" in text
     )
     assert "Referrals received 3" in text
-    assert "not yet recorded in the partnership's board system" in text
+    assert "DHR-2025-02 Referred Decision 1 Sep 2025 Overdue by 121 days" in text
+    assert "CSPR-2025-01 Rapid Review 8 Jan 2026" in text
+    assert "SAR-2025-01 2 1 (50%)" in text
 
 
 def test_the_chart_is_drawn_with_its_labels_and_a_caption(rendered):
@@ -111,6 +113,8 @@ def test_no_case_subject_and_no_applicant_contact_appear(rendered, quarter):
     for label in quarter.case_labels:
         assert label not in text
     assert "Contact Person Hidden" not in text
+    # Reviews go by reference: no pseudonym, no circumstances.
+    assert "Child A" not in text and "Adult A" not in text and "call-outs" not in text
 
 
 def test_an_empty_quarter_still_builds_and_says_so(settings):

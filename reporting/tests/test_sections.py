@@ -161,8 +161,33 @@ def test_case_panels_beneath_the_board_as_counts_only(quarter):
     assert table["Referrals received"] == [3]
 
 
-def test_statutory_reviews_say_they_are_not_recorded_yet(quarter):
-    assert build_reviews(period_of(quarter.board)).recorded is False
+def test_statutory_reviews_of_the_panels_beneath_the_board_by_reference(quarter):
+    data = build_reviews(period_of(quarter.board))
+    assert data.referred == 2  # the CSPR in December and the LLR in October
+    assert [(line.reference, line.decision) for line in data.decided] == [
+        ("DHR-2025-01", "Commission a review"),
+        ("LLR-2025-01", "Other learning (not a statutory review)"),
+    ]
+    assert [line.reference for line in data.published] == ["SAR-2025-01"]
+    # Open at the quarter's end, soonest deadline first; the overdue DHR leads.
+    assert [
+        (line.reference, line.next_deadline and line.next_deadline.label) for line in data.live
+    ] == [
+        ("DHR-2025-02", "Decision"),
+        ("CSPR-2025-01", "Rapid Review"),
+        ("DHR-2025-01", "Completion"),
+        ("SAR-2025-01", None),
+    ]
+    overdue = data.live[0].next_deadline
+    assert overdue.due_on == dt.date(2025, 9, 1) and overdue.left_text == "Overdue by 121 days"
+    assert [line.reference for line in data.overdue] == ["DHR-2025-02"]
+    assert data.due_between == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert [(d.reference, d.label, d.due_on) for d in data.deadlines_due] == [
+        ("CSPR-2025-01", "Rapid Review", dt.date(2026, 1, 8)),
+    ]
+    (sar,) = data.with_recommendations
+    assert (sar.progress.recommendations, sar.progress.recommendations_complete) == (2, 1)
+    assert data.recommendations.percent_complete == 50
 
 
 # --- An empty quarter ----------------------------------------------------------------------
@@ -198,7 +223,7 @@ BUILDERS = {
     build_statistics: 2,
     build_funding: 3,  # funds, one balance per fund, decisions
     build_panels: 5,  # the board tree, the panels, three per panel
-    build_reviews: 0,
+    build_reviews: 6,  # the board tree, then reviews, clocks, pauses and two for progress
 }
 
 

@@ -1,6 +1,7 @@
 """The reports pages: the dashboard, asking for a report, its progress, retry and downloads."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -232,8 +233,18 @@ def test_the_partnership_at_a_glance(client, chair, quarter, time_machine):
     assert glance.plans[0].total == 3
     assert glance.overdue_actions == 1  # action 1; action 2 falls due in February
     assert glance.funds[0].available == 38182
+    # On 8 January the CSPR's Rapid Review falls due; the undecided DHR is long overdue.
+    assert (glance.reviews_open, glance.reviews_overdue) == (4, 1)
+    assert [line.reference for line in glance.reviews] == [
+        "DHR-2025-02",
+        "CSPR-2025-01",
+        "DHR-2025-01",
+        "SAR-2025-01",
+    ]
     html = response.content.decode()
     assert "53.3%" in html and "£38,182.00" in html
+    listed = re.sub(r"<[^>]+>", "", html)
+    assert "CSPR-2025-01 (CSPR): Rapid Review, 8 Jan 2026 – Due today" in listed
 
 
 def test_asking_from_the_dashboard_builds_and_lists_the_report(
@@ -296,9 +307,10 @@ def test_the_list_shows_own_requests_and_the_boards_drafts(client, chair, quarte
 
 
 # Session, user and roles (3); the glance for one board: its boards, next meetings, attendance
-# grid (3), plans and one summary (1 + 4), overdue actions, funds and one balance (2); the form's
-# boards (2: any, then the options); the reports with their boards (1).
-DASHBOARD_QUERIES = 19
+# grid (3), plans and one summary (1 + 4), overdue actions, funds and one balance (2), the board
+# tree (1) and the reviews beneath (5); the form's boards (2: any, then the options); the
+# reports with their boards (1).
+DASHBOARD_QUERIES = 25
 
 
 @pytest.mark.parametrize("count", [2, 12])
