@@ -13,7 +13,7 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...]  # who sees it; empty means everyone signed in
-    section: str  # first part of the path, to mark the current page
+    section: str  # leading part of the path ("reviews", "reviews/statutory") marking the page
     # Dotted path of a check(user) -> bool that shows the item to a user holding no role at all,
     # e.g. an agency's member of a case panel. Asked only of role-less users, so pages for staff
     # cost no extra query. Named as a string: this package imports no app.
@@ -32,6 +32,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         also_for="reviews.permissions.sits_on_a_panel",
     ),
     NavItem(
+        "Statutory reviews",
+        "reviews:statutory_dashboard",
+        (roles.PANEL_COORDINATOR, roles.CHAIR),
+        "reviews/statutory",
+        also_for="reviews.permissions.sits_on_a_review_panel",
+    ),
+    NavItem(
         "Reports",
         "reporting:index",
         (roles.CHAIR, roles.BOARD_OFFICER),
@@ -43,7 +50,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 def items_for(user, path: str = "/") -> list[dict]:
     if not user.is_authenticated:
         return []
-    first = path.strip("/").split("/", 1)[0]
     visible = []
     for item in NAV_ITEMS:
         if (
@@ -54,7 +60,19 @@ def items_for(user, path: str = "/") -> list[dict]:
             )
         ):
             continue
-        visible.append(
-            {"label": item.label, "url": reverse(item.url_name), "current": first == item.section}
-        )
+        visible.append({"label": item.label, "url": reverse(item.url_name), "item": item})
+    current = _current_section(path, [entry["item"].section for entry in visible])
+    for entry in visible:
+        entry["current"] = entry.pop("item").section == current
     return visible
+
+
+def _current_section(path: str, sections: list[str]) -> str | None:
+    """The longest section the path starts with, whole segments only ("" is the home page)."""
+    parts = path.strip("/").split("/")
+    best = None
+    for section in sections:
+        wanted = section.split("/") if section else [""]
+        if parts[: len(wanted)] == wanted and (best is None or len(wanted) > len(best.split("/"))):
+            best = section
+    return best

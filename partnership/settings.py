@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reviews.tasks.send_case_action_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Warn the One Panel's chairs of review deadlines five working days away or nearer.
+    "reviews-review-deadline-warnings": {
+        "task": "reviews.tasks.warn_review_deadlines",
+        "schedule": crontab(hour=7, minute=40),
+    },
     # Tell panel coordinators, each Monday, how many closed cases await approval to erase.
     "reviews-cases-due-for-disposal": {
         "task": "reviews.tasks.list_cases_due_for_disposal",

@@ -1,4 +1,5 @@
-"""Demo data for the case panels: the Riverside MARAC and the Riverside Community MARAC.
+"""Demo data for the case panels (the Riverside MARAC and the Riverside Community MARAC) and for
+the One Panel, which considers referrals for statutory reviews.
 
 Everything here is invented: the professionals, the areas and every case. A case carries only
 what a real one would: initials or a pseudonym, a pseudonymous key (hashed on the way in), age
@@ -11,6 +12,11 @@ cases now due for disposal. Loading again keeps what is there.
 
 The services stamp the access log and the audit history with the time of loading, not the
 dates in the story; the case dates themselves (referral, hearing, actions, closure) follow it.
+
+The One Panel has five reviews, one at each point a member should see: a child Rapid Review
+due within days, a DHR past its completion deadline, a SAR paused by an inquest, a published
+child review with its recommendations half done and its 7-minute briefing shared, and a local
+referral sent elsewhere for learning. They go through ``reviews.statutory`` like the cases.
 """
 
 import random
@@ -26,8 +32,17 @@ from boards.models import Board, Meeting, Membership, Organisation, Person
 from partnership.demo import DEMO_PASSWORD, Login
 from partnership.periods import add_months
 
-from . import services
-from .models import Case, CaseAction
+from . import services, statutory
+from .clocks import add_working_days, deadlines, working_days_between
+from .models import (
+    Case,
+    CaseAction,
+    ParallelProcess,
+    Recommendation,
+    RecommendationAction,
+    Review,
+    ReviewType,
+)
 
 MARAC = "Riverside MARAC"
 CCM = "Riverside Community MARAC"
@@ -779,6 +794,10 @@ def _chair_login(log) -> list[Login]:
 
 
 def load(log) -> list:
+    return load_case_panels(log) + load_one_panel(log)
+
+
+def load_case_panels(log) -> list:
     if Board.objects.filter(name__in=[MARAC, CCM]).exists():
         log("kept the case panels (already loaded)")
         return _chair_login(log)
@@ -804,3 +823,604 @@ def load(log) -> list:
         f"{due} due for disposal"
     )
     return _chair_login(log)
+
+
+# --- The One Panel: statutory reviews ------------------------------------------------------
+
+ONE_PANEL = "Riverside One Panel"
+ONE_PANEL_LOGIN = ("onepanel", "Claire", "Donnelly")
+ONE_PANEL_PURPOSE = (
+    "Senior officers from health, children's and adult social care, community safety and the "
+    "police consider each referral that may need a statutory review (a child safeguarding "
+    "practice review, a safeguarding adults review or a domestic homicide review), decide "
+    "whether to commission one, and follow each review through to its recommendations and the "
+    "learning shared with staff. Every case is looked at with the whole family in mind."
+)
+# Organisation short name, name, job title, role. Names the boards demo made keep their details.
+ONE_PANEL_MEMBERS = [
+    ("Council", "Claire Donnelly", "Head of Safeguarding Partnerships", R.CHAIR),
+    ("Police", "Det Supt Rachel Moore", "Head of Public Protection", R.DEPUTY_CHAIR),
+    ("ICB", "Jo Fairbairn", "Designated Nurse, Safeguarding Adults", R.MEMBER),
+    ("Health Trust", "Priti Shah", "Named Nurse, Safeguarding Children", R.MEMBER),
+    (
+        "Council",
+        "Owen Baptiste",
+        "Head of Safeguarding and Quality Assurance, Children's Social Care",
+        R.MEMBER,
+    ),
+    ("Council", "Imran Qureshi", "Safeguarding Adults Lead", R.MEMBER),
+    ("Council", "Paul Okonjo", "Head of Community Safety", R.MEMBER),
+]
+
+# The published child review's recommendations: text, lead agencies, actions as (agency,
+# action, owner, days after publication it is due or None for one now past its date, status),
+# and the evidence of completion (blank while open). Numbers 1, 2 and 4 are complete.
+RECOMMENDATIONS = [
+    (
+        "Partners use one screening tool to spot children at risk of criminal exploitation, so "
+        "that police, social care, health and schools describe the risk in the same terms.",
+        ("Council", "Police"),
+        [
+            (
+                "Council",
+                "Agree the screening tool with partners and launch it.",
+                "Head of Service, Children's Safeguarding",
+                60,
+                "done",
+            ),
+        ],
+        "The tool went live across partners; an audit of referrals three months on found it "
+        "used in nearly all of them.",
+    ),
+    (
+        "A child at risk of exploitation who has been missing is offered a return home "
+        "interview within 72 hours, and what the child says reaches the police.",
+        ("Council", "Police"),
+        [
+            (
+                "Council",
+                "Recommission return home interviews with a 72-hour standard and "
+                "monthly reporting to the panel.",
+                "Commissioning Manager",
+                45,
+                "done",
+            ),
+            (
+                "Police",
+                "Record the interview's findings on the missing person record.",
+                "Missing Persons Coordinator",
+                75,
+                "done",
+            ),
+        ],
+        "Monthly figures show most interviews offered within 72 hours; the police record now "
+        "carries the findings.",
+    ),
+    (
+        "Schools hear promptly when a pupil is arrested or reported missing, so they can plan "
+        "support for the child's return.",
+        ("Police",),
+        [
+            (
+                "Police",
+                "Set up a daily notice to schools' designated safeguarding leads.",
+                "Head of Public Protection",
+                None,
+                "overdue",
+            ),
+            (
+                "Council",
+                "Check after six months that schools receive and use the notices.",
+                "Education Safeguarding Lead",
+                330,
+                "not started",
+            ),
+        ],
+        "",
+    ),
+    (
+        "Emergency department staff ask about exploitation when a young person comes in with a "
+        "knife injury, and refer to the youth violence workers.",
+        ("Health Trust",),
+        [
+            (
+                "Health Trust",
+                "Add an exploitation prompt to the triage record for under-18s.",
+                "Named Nurse, Safeguarding Children",
+                40,
+                "done",
+            ),
+            (
+                "Health Trust",
+                "Train emergency department staff in the prompt and the referral.",
+                "Emergency Department Matron",
+                90,
+                "done",
+            ),
+        ],
+        "The prompt is in the triage record and 85 per cent of the department's staff have "
+        "been trained.",
+    ),
+    (
+        "Young people at risk of exploitation who are about to turn 18 have a planned handover "
+        "from children's to adult services.",
+        ("Council", "Youth Justice"),
+        [
+            (
+                "Council",
+                "Set up a transitions panel for exploited young people aged 17.",
+                "Head of Service, Children's Safeguarding",
+                None,
+                "overdue",
+            ),
+            (
+                "Youth Justice",
+                "Share each case with Probation three months before the 18th birthday.",
+                "Head of Youth Justice",
+                300,
+                "in progress",
+            ),
+        ],
+        "",
+    ),
+    (
+        "Partners check the effect of this review through a multi-agency audit of "
+        "exploitation cases a year after publication.",
+        ("Council",),
+        [
+            (
+                "Council",
+                "Run the multi-agency audit and report to the One Panel.",
+                "Partnership Quality Assurance Officer",
+                365,
+                "in progress",
+            ),
+        ],
+        "",
+    ),
+]
+
+BRIEFING = {
+    "findings": (
+        "Each agency saw part of the picture (missing episodes, falling school attendance, a "
+        "minor injury) but no one put the parts together until after the stabbing.\n\n"
+        "Return home interviews were offered late or not at all, so what the boy said about "
+        "where he had been never reached the police.\n\n"
+        "Records described him as a young offender rather than a child being exploited, and "
+        "the words shaped the response.\n\n"
+        "His school did not hear of his arrest and could not plan support for his return."
+    ),
+    "briefing_summary": (
+        "Child P, aged 14, was seriously hurt in a stabbing. In the year before, he went "
+        "missing many times, stopped attending school and was arrested once with drugs on him."
+    ),
+    "briefing_why": (
+        "Criminal exploitation of children is rising in Riverside, and partners see the same "
+        "pattern of missing episodes and school absence in other children."
+    ),
+    "briefing_practice": (
+        "Treat repeated missing episodes as a possible sign of exploitation. Use the screening "
+        "tool and share what a child tells you. Write about the child as a victim first."
+    ),
+    "briefing_questions": (
+        "Would you spot the signs of criminal exploitation in a child you work with?\n"
+        "Who do you tell when a child you know goes missing?\n"
+        "How do the words in your records describe the child?"
+    ),
+}
+DISSEMINATIONS = [
+    ("Council", 12, "Children's social care team meetings and the practice bulletin."),
+    ("Police", 20, "Shift briefings for neighbourhood and response teams."),
+    ("Health Trust", 33, "Emergency department and school nursing team meetings."),
+]
+
+
+def working_days_ago(today: date, count: int) -> date:
+    """The day from which ``count`` working days bring us to ``today``."""
+    day = today
+    while working_days_between(day, today) < count:
+        day -= timedelta(days=1)
+    return day
+
+
+class OnePanelLoader:
+    """Builds the One Panel and its five reviews through the statutory-review services."""
+
+    def __init__(self, loader: Loader, by, chair: Person):
+        self.loader = loader
+        self.by = by
+        self.chair = chair
+        self.today = loader.today
+        self.types = {t.code: t for t in ReviewType.objects.prefetch_related("criteria")}
+        self.panel: Board | None = None
+
+    def org(self, short: str) -> Organisation:
+        return self.loader.org(short)
+
+    def past(self, day: date) -> date:
+        """Never later than today, so a service never sees a future date."""
+        return min(day, self.today)
+
+    def refer(self, code, pseudonym, notified, incident_days, referrer, text, agencies, criteria):
+        review_type = self.types[code]
+        chosen = list(review_type.criteria.all())
+        return statutory.refer(
+            self.panel,
+            by=self.by,
+            review_type=review_type,
+            subject_pseudonym=pseudonym,
+            incident_on=notified - timedelta(days=incident_days),
+            notified_on=notified,
+            referred_on=notified,
+            referring_organisation=self.org(referrer),
+            circumstances=text,
+            agencies_involved=[self.org(short) for short in agencies],
+            criteria_met=[chosen[i] for i in criteria],
+            basis=Review.Basis.MANDATORY if review_type.asks_mandatory else "",
+        )
+
+    def decide(self, review, decision, on, rationale) -> Review:
+        return statutory.decide(
+            review,
+            by=self.by,
+            decision=decision,
+            rationale=rationale,
+            decided_on=on,
+            decided_by=self.chair,
+        )
+
+    def appoint(self, review, on, reviewer, terms) -> Review:
+        return statutory.advance(
+            review,
+            by=self.by,
+            to=Review.Stage.REVIEWER_APPOINTED,
+            on=on,
+            reviewer_name=reviewer,
+            terms_of_reference=terms,
+            terms_agreed_on=on,
+        )
+
+    def advance(self, review, to, on, **details) -> Review:
+        return statutory.advance(review, by=self.by, to=to, on=self.past(on), **details)
+
+    # --- the board ------------------------------------------------------------------------
+
+    def board(self, coordinator: Person | None) -> Board:
+        self.panel = Board.objects.create(
+            name=ONE_PANEL,
+            short_name="One Panel",
+            kind=Board.Kind.REVIEW_PANEL,
+            parent=Board.objects.filter(kind=Board.Kind.STRATEGIC).order_by("pk").first(),
+            meeting_frequency=Board.Frequency.MONTHLY,
+            purpose=ONE_PANEL_PURPOSE,
+        )
+        joined = add_months(self.today, -36)
+        for short, name, title, role in ONE_PANEL_MEMBERS:
+            person = self.chair if role == R.CHAIR else self.loader.person(short, name, title)
+            Membership.objects.create(
+                board=self.panel,
+                person=person,
+                organisation=person.organisation,
+                role=role,
+                start_date=joined,
+            )
+        if coordinator is not None:
+            # The panel's business support: records referrals and progress, does not vote.
+            Membership.objects.create(
+                board=self.panel,
+                person=coordinator,
+                organisation=coordinator.organisation,
+                role=R.OFFICER,
+                voting=False,
+                start_date=joined,
+            )
+        return self.panel
+
+    # --- the five reviews -----------------------------------------------------------------
+
+    def rapid_review_due(self) -> Review:
+        """A baby's injuries, notified 12 working days ago: the Rapid Review is due shortly."""
+        notified = working_days_ago(self.today, 12)
+        review = self.refer(
+            "CSPR",
+            "Child R",
+            notified,
+            2,
+            "Health Trust",
+            "A seven-week-old baby was brought to hospital with a skull fracture and older rib "
+            "fractures that the parents could not explain. The family had moved into the area "
+            "a month before and had not yet registered with a GP.",
+            ("Health Trust", "Council", "Police", "ICB"),
+            (0, 1, 3),
+        )
+        statutory.record_notification(
+            review,
+            by=self.by,
+            body="Child Safeguarding Practice Review Panel",
+            sent_on=self.past(add_working_days(notified, 2)),
+            note="Serious incident notification sent by the local authority.",
+        )
+        return review
+
+    def overdue_dhr(self) -> Review:
+        """Commissioned in time eight months ago, and now past its six-month completion date."""
+        notified = add_months(self.today, -8)
+        review = self.refer(
+            "DHR",
+            "Adult K",
+            notified,
+            3,
+            "Police",
+            "A woman in her forties died of stab wounds at home; her partner has been charged "
+            "with murder. Police had been called to the address twice in the previous year "
+            "after reports of shouting.",
+            ("Police", "Council", "ICB", "Safe Harbour", "Riverside Homes"),
+            (0, 1),
+        )
+        decided = notified + timedelta(days=20)
+        review = self.decide(
+            review,
+            Review.Decision.COMMISSION,
+            decided,
+            "The death appears to have come from violence by a partner, so a review must be "
+            "held. Several agencies knew of the couple and their contact needs examining.",
+        )
+        statutory.record_notification(
+            review, by=self.by, body="Home Office", sent_on=decided + timedelta(days=2)
+        )
+        review = self.appoint(
+            review,
+            decided + timedelta(days=28),
+            "Dr Alison Mercer (independent chair)",
+            "Examine agencies' contact with the couple over the three years before the death, "
+            "and how information about the earlier call-outs was shared.",
+        )
+        review = self.advance(review, Review.Stage.IN_PROGRESS, decided + timedelta(days=42))
+        statutory.add_parallel_process(
+            review,
+            by=self.by,
+            kind=ParallelProcess.Kind.CRIMINAL_TRIAL,
+            starts_on=decided + timedelta(days=60),
+            description="The review carries on; the chair agrees disclosure with the police.",
+            pauses_clock=False,
+        )
+        return review
+
+    def paused_sar(self) -> Review:
+        """A mandatory SAR in progress, stopped since an inquest opened six weeks ago."""
+        notified = add_months(self.today, -4)
+        review = self.refer(
+            "SAR",
+            "Adult J",
+            notified,
+            5,
+            "Council",
+            "A man in his sixties with a learning disability and diabetes died in hospital after "
+            "he was found at home severely underweight. He lived alone and had stopped letting "
+            "his support workers in.",
+            ("Council", "Health Trust", "ICB", "Riverside Homes"),
+            (0, 2),
+        )
+        decided = notified + timedelta(days=21)
+        review = self.decide(
+            review,
+            Review.Decision.COMMISSION,
+            decided,
+            "He had care and support needs and died with neglect suspected: the review is "
+            "mandatory under section 44.",
+        )
+        review = self.appoint(
+            review,
+            decided + timedelta(days=21),
+            "Mark Ellery (independent reviewer)",
+            "Look at how agencies responded when he refused support, and how self-neglect was "
+            "assessed and escalated.",
+        )
+        review = self.advance(review, Review.Stage.IN_PROGRESS, decided + timedelta(days=35))
+        statutory.add_parallel_process(
+            review,
+            by=self.by,
+            kind=ParallelProcess.Kind.INQUEST,
+            starts_on=self.today - timedelta(weeks=6),
+            description="The coroner has opened an inquest; the review waits for its findings.",
+        )
+        return review
+
+    def published_cspr(self) -> Review:
+        """Published with its briefing shared; three of six recommendations complete."""
+        notified = add_months(self.today, -11)
+        review = self.refer(
+            "CSPR",
+            "Child P",
+            notified,
+            4,
+            "Police",
+            "A 14-year-old boy was seriously injured in a stabbing. He had been going missing "
+            "from home and was thought to be carrying drugs for older young people.",
+            ("Police", "Council", "Health Trust", "Youth Justice", "College"),
+            (0, 1, 3),
+        )
+        for body, days in (("Child Safeguarding Practice Review Panel", 1), ("Ofsted", 2)):
+            statutory.record_notification(
+                review, by=self.by, body=body, sent_on=add_working_days(notified, days)
+            )
+        decided = add_working_days(notified, 13)
+        review = self.decide(
+            review,
+            Review.Decision.COMMISSION,
+            decided,
+            "The Rapid Review found that agencies' work together needs closer examination and "
+            "that the case may hold learning for other children at risk of exploitation.",
+        )
+        review = self.appoint(
+            review,
+            decided + timedelta(days=21),
+            "Janet Oduya (independent reviewer)",
+            "Examine agencies' contact with the boy in the year before the stabbing, and how "
+            "the signs of exploitation were recognised and shared.",
+        )
+        review = self.advance(review, Review.Stage.IN_PROGRESS, decided + timedelta(days=35))
+        review = self.advance(review, Review.Stage.DRAFT, add_months(decided, 4))
+        review = self.advance(
+            review, Review.Stage.QUALITY_ASSURANCE, add_months(decided, 4) + timedelta(days=21)
+        )
+        published = add_months(decided, 5) + timedelta(days=15)
+        review = self.advance(
+            review,
+            Review.Stage.PUBLISHED,
+            published,
+            publication_url="https://riverside-csp.example/learning/cspr-child-p",
+        )
+        statutory.record_notification(
+            review,
+            by=self.by,
+            body="Child Safeguarding Practice Review Panel",
+            sent_on=published,
+            note="The final report, sent on the day of publication.",
+        )
+        review = statutory.update_briefing(review, by=self.by, **BRIEFING)
+        self.recommendations(review, published)
+        for short, days, how in DISSEMINATIONS:
+            statutory.record_dissemination(
+                review,
+                by=self.by,
+                organisation=self.org(short),
+                disseminated_on=self.past(published + timedelta(days=days)),
+                how=how,
+            )
+        return review
+
+    def recommendations(self, review: Review, published: date) -> None:
+        yesterday = self.today - timedelta(days=1)
+        overdue_by = iter((20, 45))
+        for text, leads, actions, evidence in RECOMMENDATIONS:
+            recommendation = statutory.add_recommendation(
+                review, by=self.by, text=text, lead_organisations=[self.org(s) for s in leads]
+            )
+            finished = []
+            for short, description, owner, days, status in actions:
+                due = (
+                    self.today - timedelta(days=next(overdue_by))
+                    if days is None
+                    else published + timedelta(days=days)
+                )
+                action = statutory.add_action(
+                    recommendation,
+                    by=self.by,
+                    description=description,
+                    organisation=self.org(short),
+                    owner=owner,
+                    due_on=due,
+                )
+                if status == "done":
+                    on = min(due - timedelta(days=5), yesterday)
+                    finished.append(on)
+                    statutory.update_action(
+                        action,
+                        by=self.by,
+                        status=RecommendationAction.Status.COMPLETE,
+                        evidence="Reported done by the owner and checked at the One Panel.",
+                        completed_on=on,
+                    )
+                elif status in ("in progress", "overdue"):
+                    statutory.update_action(
+                        action, by=self.by, status=RecommendationAction.Status.IN_PROGRESS
+                    )
+            if evidence:
+                statutory.complete_recommendation(
+                    recommendation,
+                    by=self.by,
+                    evidence=evidence,
+                    completed_on=min(max(finished) + timedelta(days=7), yesterday),
+                )
+
+    def other_learning(self) -> Review:
+        """A local referral that did not meet the criteria: learning taken another way."""
+        notified = add_months(self.today, -2)
+        review = self.refer(
+            "LLR",
+            "Family S",
+            notified,
+            10,
+            "Police",
+            "Three young children were left alone at home for two days while their mother was "
+            "in hospital; a neighbour called the police. None of the children was hurt.",
+            ("Police", "Health Trust", "Council"),
+            (0,),
+        )
+        return self.decide(
+            review,
+            Review.Decision.OTHER_LEARNING,
+            notified + timedelta(days=18),
+            "No child was seriously harmed, so the criteria for a statutory review are not met. "
+            "The case shows that hospital staff did not ask who was caring for the children at "
+            "home: the Health Trust will run a practice workshop with children's social care "
+            "and audit its admission checklist, and report back to the panel in three months.",
+        )
+
+
+def _one_panel_chair(log, loader: Loader) -> Person:
+    """The Chair's person, with the ``onepanel`` login linked to it."""
+    username, first, last = ONE_PANEL_LOGIN
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@riverside-csp.example",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        log(f"created demo user {username} (Chair of the One Panel)")
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        short, name, title, _ = ONE_PANEL_MEMBERS[0]
+        person = Person.objects.filter(full_name=name, user__isnull=True).first()
+        if person is None:
+            person = Person.objects.create(
+                full_name=name,
+                job_title=title,
+                organisation=loader.org(short),
+                email=f"{first}.{last}@riverside.example".lower(),
+            )
+        person.user = user
+        person.save(update_fields=["user"])
+    return person
+
+
+def load_one_panel(log) -> list:
+    username, first, last = ONE_PANEL_LOGIN
+    logins = [Login(username, DEMO_PASSWORD, "One Panel chair", f"{first} {last}")]
+    if Board.objects.filter(name=ONE_PANEL).exists():
+        log("kept the One Panel (already loaded)")
+        return logins
+    loader = Loader(log, None, timezone.localdate(), timezone.now())
+    chair = _one_panel_chair(log, loader)
+    coordinator = get_user_model().objects.filter(username="coordinator").first()
+    coordinator_person = None
+    if coordinator is not None:
+        loader.by = coordinator
+        coordinator_person = loader.coordinator_person()
+    by = coordinator or chair.user
+    one = OnePanelLoader(loader, by, chair)
+    panel = one.board(coordinator_person)
+    reviews = [
+        one.rapid_review_due(),
+        one.overdue_dhr(),
+        one.paused_sar(),
+        one.published_cspr(),
+        one.other_learning(),
+    ]
+    states = [d.state for r in reviews for d in deadlines(r, one.today)]
+    recommendations = Recommendation.objects.filter(review__panel=panel)
+    done = recommendations.filter(status=Recommendation.Status.COMPLETE).count()
+    overdue = RecommendationAction.objects.filter(recommendation__review__panel=panel).overdue()
+    log(
+        f"created {panel.name} with {panel.memberships.count()} members and {len(reviews)} "
+        f"reviews: {states.count('overdue')} deadline overdue, {states.count('paused')} paused; "
+        f"{recommendations.count()} recommendations ({done} complete, "
+        f"{overdue.count()} overdue actions)"
+    )
+    return logins

@@ -56,13 +56,29 @@ def panels_for(user, day: date | None = None):
     return Board.objects.filter(pk__in=current_panel_ids(user, day)).order_by("name")
 
 
-def sits_on_a_panel(user) -> bool:
-    """Whether the user is a member of any case panel today; asked once per request."""
-    cached = getattr(user, "_csp_sits_on_a_panel", None)
+def _panel_kinds(user) -> frozenset[str]:
+    """The kinds of panel (case, review) the user sits on today: one query per request."""
+    cached = getattr(user, "_csp_panel_kinds", None)
     if cached is None:
-        cached = getattr(user, "is_authenticated", False) and current_panel_ids(user).exists()
-        user._csp_sits_on_a_panel = cached
+        cached = frozenset()
+        if getattr(user, "is_authenticated", False):
+            cached = frozenset(
+                Membership.objects.on(timezone.localdate())
+                .filter(
+                    person__user=user,
+                    person__active=True,
+                    board__kind__in=(Board.Kind.PANEL, Board.Kind.REVIEW_PANEL),
+                )
+                .values_list("board__kind", flat=True)
+                .distinct()
+            )
+        user._csp_panel_kinds = cached
     return cached
+
+
+def sits_on_a_panel(user) -> bool:
+    """Whether the user is a member of any case panel today."""
+    return Board.Kind.PANEL in _panel_kinds(user)
 
 
 def is_panel_member(user, panel: Board, day: date | None = None) -> bool:
@@ -177,14 +193,8 @@ def review_panels_for(user, day: date | None = None):
 
 
 def sits_on_a_review_panel(user) -> bool:
-    """Whether the user is a member of any review panel today; asked once per request."""
-    cached = getattr(user, "_csp_sits_on_a_review_panel", None)
-    if cached is None:
-        cached = (
-            getattr(user, "is_authenticated", False) and current_review_panel_ids(user).exists()
-        )
-        user._csp_sits_on_a_review_panel = cached
-    return cached
+    """Whether the user is a member of any review panel (One Panel) today."""
+    return Board.Kind.REVIEW_PANEL in _panel_kinds(user)
 
 
 def is_review_panel_member(user, panel: Board) -> bool:

@@ -1,4 +1,4 @@
-from .views import actions, cases, disposals, meetings, panels
+from .views import actions, cases, disposals, learning, meetings, panels, statutory
 
 app_name = "reviews"
 
@@ -8,4 +8,6 @@ urlpatterns = (
     + actions.urlpatterns
     + meetings.urlpatterns
     + disposals.urlpatterns
+    + statutory.urlpatterns
+    + learning.urlpatterns
 )

@@ -12,14 +12,22 @@ SECTIONS = {
     "Boards": "boards:index",
     "Funding": "funding:index",
     "Case panels": "reviews:index",
+    "Statutory reviews": "reviews:statutory_dashboard",
     "Reports": "reporting:index",
 }
 EXPECTED_NAV = {
-    roles.ADMINISTRATOR: ["Dashboard", "Boards", "Funding", "Case panels", "Reports"],
+    roles.ADMINISTRATOR: [
+        "Dashboard",
+        "Boards",
+        "Funding",
+        "Case panels",
+        "Statutory reviews",
+        "Reports",
+    ],
     roles.BOARD_OFFICER: ["Dashboard", "Boards", "Reports"],
     roles.GRANTS_OFFICER: ["Dashboard", "Funding"],
-    roles.PANEL_COORDINATOR: ["Dashboard", "Case panels"],
-    roles.CHAIR: ["Dashboard", "Boards", "Funding", "Reports"],
+    roles.PANEL_COORDINATOR: ["Dashboard", "Case panels", "Statutory reviews"],
+    roles.CHAIR: ["Dashboard", "Boards", "Funding", "Statutory reviews", "Reports"],
     None: ["Dashboard"],
 }
 
@@ -42,9 +50,9 @@ def test_each_role_sees_its_navigation(client, role, expected):
 def test_sections_open_only_to_the_roles_that_see_them(client, role, section):
     client.force_login(persona(role))
     response = client.get(reverse(SECTIONS[section]))
-    # The boards list and the case panels' overview are open to everyone signed in: they show
+    # The boards list and the panels' overviews are open to everyone signed in: they show
     # only the boards or panels the user sits on (a plain "no panel" page for the rest).
-    open_to_all = section in ("Boards", "Case panels")
+    open_to_all = section in ("Boards", "Case panels", "Statutory reviews")
     assert response.status_code == (200 if open_to_all or section in EXPECTED_NAV[role] else 403)
 
 
@@ -104,3 +112,24 @@ def test_a_panel_member_without_a_role_finds_the_case_panels(client):
     labels = [item["label"] for item in client.get("/").context["nav_items"]]
     assert labels == ["Dashboard", "Case panels"]
     assert client.get(reverse("reviews:index")).status_code == 200
+
+
+def test_a_one_panel_member_without_a_role_finds_the_statutory_reviews(client):
+    from reviews.tests import statutory_factories
+
+    member = statutory_factories.panel_member(statutory_factories.one_panel())
+    client.force_login(member)
+    response = client.get(reverse("reviews:statutory_dashboard"))
+    labels = [(item["label"], item["current"]) for item in response.context["nav_items"]]
+    # The longer section wins: the statutory reviews are marked, not the case panels' "reviews".
+    assert labels == [("Dashboard", False), ("Statutory reviews", True)]
+
+
+def test_one_query_tells_both_kinds_of_panel(client, django_assert_num_queries):
+    from reviews.permissions import sits_on_a_panel, sits_on_a_review_panel
+    from reviews.tests import factories, statutory_factories
+
+    user = factories.member(factories.marac()).person.user
+    statutory_factories.panel_member(statutory_factories.one_panel(), user)
+    with django_assert_num_queries(1):
+        assert sits_on_a_panel(user) and sits_on_a_review_panel(user)
