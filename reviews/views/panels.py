@@ -307,9 +307,12 @@ class AccessLogList(LoginRequiredMixin, FilterPageMixin, FilterView):
     context_object_name = "rows"
     paginate_by = 50
 
+    def get_panel(self, user, pk):
+        return permissions.get_panel_for_user(user, pk)
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.panel = permissions.get_panel_for_user(request.user, kwargs["pk"])
+            self.panel = self.get_panel(request.user, kwargs["pk"])
             decision = permissions.can_read_access_log(request.user, self.panel)
             if not decision:
                 raise PermissionDenied(decision.reason)

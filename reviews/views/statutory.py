@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,10 +17,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_filters import CharFilter
-from django_filters.views import FilterView
 
 from boards.models import Membership
-from partnership.pages import FilterPageMixin, form_page
+from partnership.pages import form_page
 
 from .. import clocks, permissions, statutory
 from ..filters import AccessLogFilter
@@ -36,6 +34,7 @@ from ..forms_statutory import (
 )
 from ..models import AccessLog, Review
 from .common import member_page, private
+from .panels import AccessLogList
 
 Stage = Review.Stage
 VIEW = AccessLog.Action.VIEW
@@ -484,30 +483,14 @@ class ReviewAccessLogFilter(AccessLogFilter):
     case_reference = CharFilter(label="Review reference", lookup_expr="icontains")
 
 
-class ReviewAccessLog(LoginRequiredMixin, FilterPageMixin, FilterView):
+class ReviewAccessLog(AccessLogList):
     """The One Panel's access log, read-only, for its Chair and Deputy Chair."""
 
     filterset_class = ReviewAccessLogFilter
     template_name = "reviews/statutory/access_log.html"
-    context_object_name = "rows"
-    paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.panel = permissions.get_review_panel_for_user(request.user, kwargs["pk"])
-            decision = permissions.can_read_access_log(request.user, self.panel)
-            if not decision:
-                raise PermissionDenied(decision.reason)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "panel": self.panel}
-
-    def get_queryset(self):
-        return AccessLog.objects.for_panel(self.panel)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "panel": self.panel}
+    def get_panel(self, user, pk):
+        return permissions.get_review_panel_for_user(user, pk)
 
 
 urlpatterns = [
