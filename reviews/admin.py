@@ -5,6 +5,10 @@ boards' membership pages. Cases and their actions are deliberately not registere
 administrator who does not sit on a panel must not read its cases. The access log is shown
 read-only, to superusers only, and without the justification text (which a user typed and might
 hold something personal); panel chairs read it in full on the panel's pages.
+
+Statutory review types are configuration too: a new type, with its criteria checklist and its
+clocks, is added here without code. The reviews themselves are not registered, for the same
+reason as the cases.
 """
 
 from django.contrib import admin
@@ -12,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from boards.models import Board
 
-from .models import AccessLog, PanelRules
+from .models import AccessLog, ClockRule, PanelRules, ReviewCriterion, ReviewType
 
 
 @admin.register(PanelRules)
@@ -76,3 +80,22 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReviewCriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 1
+    fields = ["order", "text", "kind"]
+
+
+class ClockRuleInline(admin.TabularInline):
+    model = ClockRule
+    extra = 1
+    fields = ["label", "start", "amount", "unit", "met_by", "statutory"]
+
+
+@admin.register(ReviewType)
+class ReviewTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "statutory", "asks_mandatory", "active", "order"]
+    list_filter = ["statutory", "active"]
+    inlines = [ReviewCriterionInline, ClockRuleInline]

@@ -69,3 +69,45 @@ def test_staff_who_are_not_superusers_do_not_see_the_access_log(client):
     )
     client.force_login(staff)
     assert client.get(reverse("admin:reviews_accesslog_changelist")).status_code == 403
+
+
+def test_an_administrator_adds_a_review_type_with_its_criteria_and_clock(client, administrator):
+    from reviews.models import Review, ReviewType
+
+    assert not admin.site.is_registered(Review)
+    client.force_login(administrator)
+    url = reverse("admin:reviews_reviewtype_add")
+    assert client.get(url).status_code == 200
+    data = {
+        "code": "MHR",
+        "name": "Mental health homicide review",
+        "basis": "",
+        "statutory": "",
+        "pseudonym_hint": "Adult A",
+        "notify_bodies": "",
+        "active": "on",
+        "order": 5,
+        "criteria-TOTAL_FORMS": 1,
+        "criteria-INITIAL_FORMS": 0,
+        "criteria-0-order": 1,
+        "criteria-0-text": "The person was in contact with mental health services",
+        "criteria-0-kind": "condition",
+        "clocks-TOTAL_FORMS": 1,
+        "clocks-INITIAL_FORMS": 0,
+        "clocks-0-label": "Decision",
+        "clocks-0-start": "notification",
+        "clocks-0-amount": 20,
+        "clocks-0-unit": "working_days",
+        "clocks-0-met_by": "decision",
+    }
+    # A clock that starts and ends at the decision is refused beside its field.
+    refused = client.post(url, {**data, "clocks-0-start": "decision"})
+    assert refused.status_code == 200
+    assert not ReviewType.objects.filter(code="MHR").exists()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    added = ReviewType.objects.get(code="MHR")
+    assert added.criteria.count() == 1
+    (clock,) = added.clocks.all()
+    assert clock.describe() == "20 working days from notification"
+    assert not clock.statutory
