@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -93,6 +94,12 @@ class ReportRequest(models.Model):
                 condition=Q(status__in=["queued", "running"]),
                 name="report_request_one_live_per_requester",
             ),
+            # One signed-off annual report per board and year (the inputs name both).
+            models.UniqueConstraint(
+                fields=["kind", "inputs_key"],
+                condition=Q(final=True, kind="annual"),
+                name="report_request_one_final_annual",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "inputs_key"], name="report_request_lookup")]
 
@@ -122,3 +129,83 @@ class ReportRequest(models.Model):
         """Where the built file goes: fixed per request, so a rerun overwrites, never adds."""
         extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
         return f"reports/{self.created_at:%Y/%m}/{self.pk.hex}.{extension}"
+
+
+# --- The annual report's narrative ------------------------------------------------------------
+
+NARRATIVE_LIMIT = 20_000
+
+
+def narrative_field(label: str, help_text: str):
+    return models.TextField(
+        label, blank=True, validators=[MaxLengthValidator(NARRATIVE_LIMIT)], help_text=help_text
+    )
+
+
+class AnnualNarrative(models.Model):
+    """What officers write for a board's annual report: the parts no query can produce.
+
+    Plain text with blank lines between paragraphs, or Markdown; ``reporting.narrative`` turns it
+    into safe HTML for the preview and the PDF.
+    """
+
+    board = models.ForeignKey("boards.Board", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="Financial year start: 2025 means 2025/26.")
+    chair_message = narrative_field(
+        "message from the Chair", "The Chair's own words on the year, in the first person."
+    )
+    introduction = narrative_field(
+        "introduction and purpose", "What the partnership is for and what this report covers."
+    )
+    area = narrative_field(
+        "the area", "The place and its people: population, the picture of crime and safety."
+    )
+    whats_next = narrative_field(
+        "what's next", "The board's plans and priorities for the coming year."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    TEXT_FIELDS = ("chair_message", "introduction", "area", "whats_next")
+
+    class Meta:
+        ordering = ["board", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "year"], name="annual_narrative_unique")
+        ]
+
+    def __str__(self):
+        return f"Annual report narrative: {self.board}, {self.year}"
+
+
+class PriorityNarrative(models.Model):
+    """The aims, achievements and impact officers write for one priority of the board's plan."""
+
+    narrative = models.ForeignKey(
+        AnnualNarrative, on_delete=models.CASCADE, related_name="priorities"
+    )
+    priority = models.ForeignKey("boards.Priority", on_delete=models.CASCADE, related_name="+")
+    aims = narrative_field("aims", "What the priority set out to do this year.")
+    achievements = narrative_field("key achievements", "What was done: one point per line.")
+    impact = narrative_field("impact", "The difference it made, with figures where there are any.")
+    history = HistoricalRecords()
+
+    TEXT_FIELDS = ("aims", "achievements", "impact")
+
+    class Meta:
+        ordering = ["narrative", "priority__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["narrative", "priority"], name="priority_narrative_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.narrative}: priority {self.priority_id}"
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.TEXT_FIELDS)

@@ -2,9 +2,10 @@
 
 Chairs, board officers and administrators use the reports area. Board officers and
 administrators report on every board; anyone else only on the boards they sit on (their chair's
-seat or a member's). A built report is for the person who asked, for board officers, and, when
-the scheduler made it as a draft, for the people with the reports role who sit on its board.
-Anyone else gets 404, so a report's address tells them nothing.
+seat or a member's). A built report is for the person who asked, for board officers, and for
+the people with the reports role who sit on its board when the scheduler made it as a draft or
+when it is an annual report (an officer prepares it, the chair signs it off). Anyone else gets
+404, so a report's address tells them nothing.
 """
 
 from django.db.models import Q
@@ -17,6 +18,8 @@ from partnership import roles
 from .models import ReportRequest
 
 REPORT_ROLES = (roles.CHAIR, roles.BOARD_OFFICER)  # administrators hold every role
+# Kinds every reports user on the board sees, whoever asked for them.
+SHARED_WITH_THE_BOARD = ("annual",)
 
 
 def can_use_reports(user) -> bool:
@@ -38,8 +41,9 @@ def reports_listed_for(user):
     """The dashboard's list: the user's own requests and the scheduler's drafts for their boards."""
     if not can_use_reports(user):
         return ReportRequest.objects.none()
-    drafts = Q(requested_by__isnull=True, board__in=visible_boards(user))
-    return ReportRequest.objects.filter(Q(requested_by=user) | drafts).select_related("board")
+    shared = Q(requested_by__isnull=True) | Q(kind__in=SHARED_WITH_THE_BOARD)
+    theirs = shared & Q(board__in=visible_boards(user))
+    return ReportRequest.objects.filter(Q(requested_by=user) | theirs).select_related("board")
 
 
 def can_see_report(user, report: ReportRequest) -> bool:
@@ -48,7 +52,7 @@ def can_see_report(user, report: ReportRequest) -> bool:
     if report.requested_by_id == user.pk or can_manage_boards(user):
         return True
     return (
-        report.requested_by_id is None
+        (report.requested_by_id is None or report.kind in SHARED_WITH_THE_BOARD)
         and report.board_id is not None
         and visible_boards(user).filter(pk=report.board_id).exists()
     )
