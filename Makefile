@@ -44,9 +44,11 @@ demo: migrate ## Set up everything, load the demo partnership and serve it on 12
 serve: migrate ## Serve without reloading the demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Test processes for pytest-xdist; PYTEST_WORKERS=0 runs the tests in one process.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.dev node_modules/.installed ## Install what the tests need and run them
 	@scripts/system-packages.sh test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## Check style with ruff
 	$(BIN)/ruff check .
@@ -58,3 +60,15 @@ format: $(VENV)/.dev ## Fix style with ruff
 
 clean: ## Remove the virtual environment, node_modules and the demo database
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
+
+# Benchmarks print figures and never fail; a scratch SQLite copy of the demo, removed afterwards.
+.PHONY: bench
+bench: $(VENV)/.dev ## Print the annual report's benchmark ratios, measured on the demo data
+	@scripts/system-packages.sh runtime
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	export DATABASE_URL="sqlite:///$$dir/bench.sqlite3" BENCH_DIR="$$dir" && \
+	echo "Loading the demo into a scratch database..." && \
+	{ $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py load_demo --quiet-logins; } >"$$dir/setup.log" 2>&1 \
+	  || { cat "$$dir/setup.log"; exit 1; } && \
+	$(BIN)/python scripts/bench.py 2>"$$dir/bench.log" || { cat "$$dir/bench.log"; exit 1; }

@@ -1,33 +1,55 @@
 """Fixtures shared by every app's tests: personas and the gates for real services."""
 
+from importlib import import_module
+
 import pytest
 
 from partnership import roles
 from partnership.tests.factories import persona
+from tests import support
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 
+def pytest_configure(config):
+    support.give_this_xdist_worker_its_own_cache()
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `-n`, xdist's load scheduling, but with the real-worker tests kept together."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for by name: xdist's own
+    return support.scheduling_that_keeps_celery_worker_tests_together(config, log)
+
+
+# The data migrations whose rows the tests need: (app, migration, function). Each function
+# must be safe to run again; it is run with the current models.
+REFERENCE_DATA = [
+    ("partnership", "0001_roles", "create_roles"),
+    ("boards", "0003_status_key_presets", "install"),
+    ("reviews", "0004_review_types", "add_types"),
+]
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request, django_db_blocker):
-    """Put back the rows the data migrations create (roles, status-key presets).
+    """Put back the rows the data migrations create (roles, status-key presets, review types).
 
     Transactional tests (browser, real worker) end by emptying every table, migrations' rows
-    included; tests that run after them would otherwise find no presets or role groups.
+    included; tests that run after them would otherwise find no presets, role groups or review
+    types. Under xdist the order of tests changes, so no test may count on running first.
     """
     uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
         request.fixturenames
     )
     if not uses_db:
         return
-    from django.contrib.auth.models import Group
-
-    from boards.models import StatusKey, StatusOption
-    from boards.status_presets import install_presets
+    from django.apps import apps
 
     with django_db_blocker.unblock():
-        roles.ensure_roles(Group)
-        install_presets(StatusKey, StatusOption)
+        for app, migration, function in REFERENCE_DATA:
+            getattr(import_module(f"{app}.migrations.{migration}"), function)(apps, None)
 
 
 @pytest.fixture

@@ -18,14 +18,17 @@ from django.db import connection
 
 from partnership.celery import app
 from partnership.health import probe_broker
-from tests.support import need
+from tests.support import need, xdist_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER_ARGS = ["--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=INFO"]
 
 
 def shared_database_url() -> str | None:
-    """The test database as a URL a second process can open, or None if it cannot."""
+    """The test database as a URL a second process can open, or None if it cannot.
+
+    NAME is the test database actually in use, with pytest-django's "_gw0" suffix under xdist.
+    """
     params = connection.settings_dict
     if connection.vendor != "postgresql":
         return None
@@ -72,7 +75,8 @@ def worker_env(django_db_blocker, **extra: str) -> dict:
 
 
 def new_queue(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+    """A queue name of the test's own, naming the xdist worker that made it."""
+    return f"{prefix}-{xdist_worker() or 'main'}-{uuid.uuid4().hex[:10]}"
 
 
 def start_worker(command: list[str], name: str, env: dict, log: Path) -> subprocess.Popen:

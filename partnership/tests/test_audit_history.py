@@ -5,8 +5,9 @@ from django.urls import reverse
 PROJECT_APPS = ("partnership", "boards", "funding", "reviews", "reporting")
 # Append-only models: their rows are never changed (the model, its QuerySet and, on PostgreSQL,
 # a trigger refuse), so a history table would only duplicate them. The case-panel access log is
-# itself the audit trail of the cases.
-NO_HISTORY_NEEDED = {"reviews.AccessLog"}
+# itself the audit trail of the cases. A deadline warning is the task's note that an e-mail went:
+# written once by the task, never edited by anyone.
+NO_HISTORY_NEEDED = {"reviews.AccessLog", "reviews.DeadlineWarning"}
 
 pytestmark = pytest.mark.django_db
 
