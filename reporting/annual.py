@@ -216,12 +216,13 @@ class AnnualReport(ReportKind):
 
 
 def can_mark_final(user, report: ReportRequest) -> bool:
-    """A chair (the role) who sits on the report's board may sign off its annual report."""
+    """A chair (the role) who sits on the report's board today may sign off its annual report."""
     if report.kind != IDENTIFIER or report.board_id is None:
         return False
     if not (user.is_authenticated and roles.has_role(user, (roles.CHAIR,))):
         return False
-    return Membership.objects.filter(board_id=report.board_id, person__user=user).exists()
+    today = timezone.localdate()
+    return Membership.objects.on(today).filter(board_id=report.board_id, person__user=user).exists()
 
 
 @transaction.atomic

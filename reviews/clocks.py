@@ -23,7 +23,7 @@ from partnership.periods import add_months
 from .models.statutory import ClockRule, ParallelProcess, Review
 
 ONE_DAY = timedelta(days=1)
-# A clock that would run past this many days is treated as stopped (a guard, not a rule).
+# A clock that would run past this many unpaused days is treated as stopped (a guard only).
 LONGEST_CLOCK_DAYS = 366 * 5
 
 
@@ -67,17 +67,19 @@ def add_calendar_months(start: date, months: int, pauses: Iterable[Pause] = ()) 
 
 def _count_forward(start: date, count: int, counts, pauses: tuple[Pause, ...]) -> date | None:
     day, counted = start, 0
-    for _ in range(LONGEST_CLOCK_DAYS):
-        if counted >= count:
-            return day
+    paused_days = 0
+    while counted < count:
+        if (day - start).days - paused_days > LONGEST_CLOCK_DAYS:
+            return None  # a guard against a clock that could never count (not a rule)
         day += ONE_DAY
         if pauses and _paused(day, pauses):
             if any(begin <= day and end is None for begin, end in pauses):
                 return None  # stopped until the open-ended pause ends
+            paused_days += 1
             continue
         if counts(day):
             counted += 1
-    return None
+    return day
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -207,10 +209,12 @@ def deadlines(
     clocks: Iterable[ClockRule] | None = None,
     processes: Iterable[ParallelProcess] | None = None,
 ) -> list[Deadline]:
-    """Every clock of the review that has started, soonest first.
+    """Every clock of the review that had started on ``today``, soonest first.
 
-    Pass ``clocks`` and ``processes`` when they are already loaded (the dashboard prefetches
-    them); otherwise they are read from the review's type and the review.
+    ``today`` may be a past day (a report's period end): what happened after it (a deadline
+    met, the review closed or declined) is not yet known on that day. Pass ``clocks`` and
+    ``processes`` when they are already loaded (the dashboard prefetches them); otherwise they
+    are read from the review's type and the review.
     """
     if clocks is None:
         clocks = review.review_type.clocks.all()
@@ -220,14 +224,26 @@ def deadlines(
     found = []
     for clock in clocks:
         starts_on = START_DATES[clock.start](review)
-        if starts_on is None:
+        if starts_on is None or starts_on > today:
             continue
         met_on = MET_DATES[clock.met_by](review)
-        if met_on is None and not review.is_live:
-            continue  # declined or closed: an unmet clock no longer runs
+        if met_on is not None and met_on > today:
+            met_on = None
+        finished_on = _finished_on(review)
+        if met_on is None and finished_on is not None and finished_on <= today:
+            continue  # declined or closed by then: an unmet clock no longer runs
         due_on = ADDERS[clock.unit](starts_on, clock.amount, pauses)
         found.append(Deadline(clock, starts_on, due_on, met_on, today))
     return sorted(found, key=lambda deadline: deadline.sort_key)
+
+
+def _finished_on(review: Review) -> date | None:
+    """The day the review stopped running: declined at its decision, or closed."""
+    if review.stage in (Review.Stage.NOT_COMMISSIONED, Review.Stage.OTHER_LEARNING):
+        return review.decided_on
+    if review.stage == Review.Stage.CLOSED:
+        return review.closed_on
+    return None
 
 
 def next_deadline(review: Review, today: date, **loaded) -> Deadline | None:

@@ -222,6 +222,10 @@ def update_referral(review: Review, *, by, **changes) -> Review:
         criteria = _check_criteria(review.review_type, criteria, errors)
     if review.review_type.asks_mandatory and not review.basis:
         errors["basis"] = ["Say whether the review would be mandatory or discretionary."]
+    if review.notified_on and review.notified_on > review.referred_on:
+        errors.setdefault(
+            "notified_on", ["The notification cannot come after the referral was recorded."]
+        )
     _full_clean(review, errors)
     _saved(review, by)
     if agencies is not None:
@@ -616,6 +620,7 @@ def record_dissemination(
 ) -> BriefingDissemination:
     """An agency has shared the briefing with its staff (once per agency)."""
     _require_member(by, review.panel)
+    review = _locked(review)  # two agencies recorded at once queue here, not at the constraint
     errors: dict = {}
     if not review.briefing_ready:
         raise ValidationError("Write every part of the briefing before recording who shared it.")

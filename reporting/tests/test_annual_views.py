@@ -458,3 +458,14 @@ def test_the_kind_checks_its_inputs_by_field(quarter, raw, errors):
     assert caught.value.message_dict == errors
     cleaned = AnnualReport().clean_inputs({"board": str(quarter.board.pk), "year": "2025-26"})
     assert cleaned == {"board": quarter.board.pk, "year": "2025/26"}
+
+
+def test_a_former_member_of_the_board_cannot_mark_final(client, chair, quarter):
+    report = annual_report(chair, quarter.board)
+    Membership.objects.filter(board=quarter.board, person__user=chair).update(
+        end_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client.force_login(chair)
+    assert mark(client, report).status_code in (403, 404)
+    report.refresh_from_db()
+    assert not report.final

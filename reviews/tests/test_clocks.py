@@ -247,3 +247,29 @@ def test_the_installed_types_carry_the_statutory_clocks():
     assert (dhr["Completion"].amount, dhr["Completion"].start) == (6, ClockRule.Start.DECISION)
     assert ReviewType.objects.get(code="SAR").asks_mandatory
     assert set(ReviewType.objects.values_list("code", flat=True)) >= {"CSPR", "SAR", "DHR", "LLR"}
+
+
+def test_on_a_past_day_later_events_are_not_yet_known():
+    """A report for a quarter that has ended sees the clocks as they stood at its end."""
+    review = _review(
+        "DHR",
+        notified_on=D(2025, 8, 1),
+        stage="not_commissioned",
+        decision="do_not_commission",
+        decided_on=D(2026, 1, 20),
+    )
+    (at_quarter_end,) = clocks.deadlines(review, D(2025, 12, 31), [DECISION, COMPLETION], [])
+    assert at_quarter_end.state == "overdue"  # not decided on 31 December
+    assert at_quarter_end.left_text == "Overdue by 121 days"
+    (now,) = clocks.deadlines(review, D(2026, 2, 1), [DECISION, COMPLETION], [])
+    assert now.state == "met late"
+    review.stage, review.decision = "closed", "commission"
+    review.closed_on = D(2026, 12, 1)
+    labels = [d.label for d in clocks.deadlines(review, D(2026, 1, 10), [DECISION, COMPLETION], [])]
+    assert labels == ["Decision"]  # the completion clock starts only on 20 January
+
+
+def test_a_long_finished_pause_moves_the_deadline_rather_than_stopping_it():
+    pause = [(D(2026, 5, 1), D(2030, 5, 1))]
+    due = clocks.add_calendar_months(D(2026, 4, 1), 12, pause)
+    assert due == D(2027, 4, 1) + (D(2030, 5, 1) - D(2026, 5, 1)) + dt.timedelta(days=1)

@@ -427,3 +427,11 @@ def test_a_member_of_another_one_panel_cannot_touch_this_panels_review(review, p
     review.refresh_from_db()
     assert review.stage == Stage.REFERRED
     assert not RecommendationAction.objects.exists()
+
+
+def test_a_corrected_notification_cannot_fall_after_the_referral(review, panellist):
+    with pytest.raises(ValidationError) as excinfo:
+        statutory.update_referral(
+            review, by=panellist, notified_on=review.referred_on + dt.timedelta(days=1)
+        )
+    assert "after the referral" in errors_of(excinfo)["notified_on"][0]
