@@ -45,3 +45,21 @@ def broker_check(app_configs, **kwargs):
             id="partnership.W002",
         )
     ]
+
+
+@register()
+def logo_check(app_configs, **kwargs):
+    """The logo is looked up as a static file by the page header and every PDF cover."""
+    from django.contrib.staticfiles import finders
+
+    if not settings.PARTNERSHIP_LOGO or finders.find(settings.PARTNERSHIP_LOGO):
+        return []
+    return [
+        Warning(
+            f"The partnership logo {settings.PARTNERSHIP_LOGO!r} is not a static file: pages "
+            "and reports will show a broken image.",
+            hint="Set PARTNERSHIP_BRAND_DIR to the folder holding the logo and PARTNERSHIP_LOGO "
+            'to "brand/<file name>", or leave PARTNERSHIP_LOGO unset for the default.',
+            id="partnership.W003",
+        )
+    ]

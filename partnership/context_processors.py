@@ -5,10 +5,14 @@ from . import navigation, roles
 
 def site(request):
     user = getattr(request, "user", None)
-    if user is None:
-        return {"partnership_name": settings.PARTNERSHIP_NAME}
-    return {
+    brand = {
         "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_logo": settings.PARTNERSHIP_LOGO,
+    }
+    if user is None:
+        return brand
+    return {
+        **brand,
         "nav_items": navigation.items_for(user, request.path),
         "user_roles": sorted(roles.user_roles(user)),
     }

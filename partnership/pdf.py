@@ -2,13 +2,16 @@
 
 Rendering never reaches the network: the URL fetcher serves only the project's static files
 (stylesheets, fonts, logos) and refuses everything else, so a report's HTML cannot be used to
-fetch or leak anything.
+fetch or leak anything. A refused address leaves that image or stylesheet out, with a warning in
+the worker's log; it does not stop the report.
 """
 
+import mimetypes
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 
 STATIC_BASE = "static:/"
@@ -18,28 +21,64 @@ class FetchRefused(ValueError):
     pass
 
 
-def static_only_fetcher(url: str, *args, **kwargs) -> dict:
-    """WeasyPrint URL fetcher limited to files the static finders know."""
+def _static_file(url: str) -> tuple[str, str]:
+    """(path on disk, static name) of a static file's address; FetchRefused for anything else.
+
+    "static:/img/logo.svg" is the absolute form. A relative reference such as "img/logo.svg"
+    reaches the fetcher as it was written, because the standard library does not join paths onto
+    a base of an unknown scheme, so a bare path is read as relative to the static root.
+    """
     parsed = urlparse(url)
-    if parsed.scheme != "static":
+    if parsed.scheme not in ("static", "") or parsed.netloc:
         raise FetchRefused(f"PDF rendering fetches static files only, not {parsed.scheme}: URLs")
     relative = parsed.path.lstrip("/")
-    if relative.startswith(settings.STATIC_URL.strip("/") + "/"):
-        relative = relative[len(settings.STATIC_URL.strip("/")) + 1 :]
-    found = finders.find(relative)
+    prefix = settings.STATIC_URL.strip("/") + "/"
+    if relative.startswith(prefix):
+        relative = relative[len(prefix) :]
+    try:
+        found = finders.find(relative) if relative else None
+    except SuspiciousFileOperation:
+        found = None
     if not found:
         raise FetchRefused(f"no static file {relative!r}")
+    return found, relative
+
+
+def static_only_fetcher(url: str, *args, **kwargs) -> dict:
+    """The static file at ``url`` as {"string": bytes, "filename": name}; FetchRefused otherwise."""
+    found, relative = _static_file(url)
     with open(found, "rb") as handle:
         return {"string": handle.read(), "filename": relative}
+
+
+def _fetcher():
+    """WeasyPrint's fetcher, limited to static files (WeasyPrint 70 takes a URLFetcher)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            fetched = static_only_fetcher(url)
+            content_type = mimetypes.guess_type(fetched["filename"])[0]
+            return URLFetcherResponse(
+                url,
+                fetched["string"],
+                {"Content-Type": content_type or "application/octet-stream"},
+            )
+
+    return StaticOnlyFetcher(fail_on_errors=False)
 
 
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs a second
 
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=static_only_fetcher).write_pdf()
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render ``template_name`` (which extends pdf/base.html) to PDF bytes."""
-    context = {"partnership_name": settings.PARTNERSHIP_NAME, **context}
+    context = {
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_logo": settings.PARTNERSHIP_LOGO,
+        **context,
+    }
     return html_to_pdf(render_to_string(template_name, context))

@@ -54,6 +54,12 @@ CASE_KEY_PEPPER = env_str("CASE_KEY_PEPPER", "")
 
 # The partnership's name, shown in the page header and on reports.
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME", "Community Safety Partnership")
+# The partnership's logo (SVG or PNG) on the page header and every report's cover, named as a
+# static file. A deployment puts its own logo in a folder of its choosing, sets
+# PARTNERSHIP_BRAND_DIR to that folder (served as static "brand/") and PARTNERSHIP_LOGO to
+# "brand/<file name>". Only that folder is published, never the folder above it.
+PARTNERSHIP_LOGO = env_str("PARTNERSHIP_LOGO", "img/partnership-logo.svg")
+PARTNERSHIP_BRAND_DIR = env_str("PARTNERSHIP_BRAND_DIR", "")
 
 # --- Applications --------------------------------------------------------------------------
 
@@ -300,6 +306,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+if PARTNERSHIP_BRAND_DIR:
+    STATICFILES_DIRS.append(("brand", Path(PARTNERSHIP_BRAND_DIR)))
 # Outside production WhiteNoise serves straight from the source folders, so no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
