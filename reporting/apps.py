@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         # Each kind of report registers itself when its module loads.
-        from . import annual, quarterly  # noqa: F401
+        from . import agenda_pack, annual, quarterly  # noqa: F401

@@ -9,6 +9,7 @@ from django.utils import timezone
 from boards.models import Board, Priority
 from partnership.periods import QUARTER_NAMES, FinancialYear
 
+from .agenda_pack import MEMBERS, VERSIONS
 from .models import NARRATIVE_LIMIT, AnnualNarrative, PriorityNarrative
 from .permissions import report_boards
 from .services import last_finished_quarter
@@ -159,3 +160,17 @@ class BasePriorityFormSet(forms.BaseFormSet):
 PriorityFormSet = forms.formset_factory(
     PriorityNarrativeForm, formset=BasePriorityFormSet, extra=0, max_num=200, absolute_max=200
 )
+
+
+# --- The agenda pack ------------------------------------------------------------------------
+
+
+class AgendaPackForm(forms.Form):
+    """Which version of a meeting's agenda pack to build."""
+
+    version = forms.ChoiceField(
+        choices=list(VERSIONS.items()),
+        widget=forms.RadioSelect,
+        initial=MEMBERS,
+        error_messages={"invalid_choice": "Choose the members' version or the public version."},
+    )

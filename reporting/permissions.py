@@ -4,8 +4,8 @@ Chairs, board officers and administrators use the reports area. Board officers a
 administrators report on every board; anyone else only on the boards they sit on (their chair's
 seat or a member's). A built report is for the person who asked, for board officers, and for
 the people with the reports role who sit on its board when the scheduler made it as a draft or
-when it is an annual report (an officer prepares it, the chair signs it off). Anyone else gets
-404, so a report's address tells them nothing.
+when it is an annual report (an officer prepares it, the chair signs it off) or a meeting's
+agenda pack. Anyone else gets 404, so a report's address tells them nothing.
 """
 
 from django.db.models import Q
@@ -19,7 +19,7 @@ from .models import ReportRequest
 
 REPORT_ROLES = (roles.CHAIR, roles.BOARD_OFFICER)  # administrators hold every role
 # Kinds every reports user on the board sees, whoever asked for them.
-SHARED_WITH_THE_BOARD = ("annual",)
+SHARED_WITH_THE_BOARD = ("annual", "agenda_pack")
 
 
 def can_use_reports(user) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pack_views, views
 
 app_name = "reporting"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("quarterly/", views.request_quarterly, name="request_quarterly"),
     path("annual/", views.request_annual, name="request_annual"),
+    path("meetings/<int:pk>/agenda-pack/", pack_views.meeting_pack, name="agenda_pack"),
     path("narrative/<int:board>/<str:year>/", views.narrative, name="narrative"),
     path("<uuid:pk>/status/", views.status, name="status"),
     path("<uuid:pk>/download/", views.download, name="download"),

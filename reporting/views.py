@@ -124,7 +124,8 @@ def request_quarterly(request):
     return _requested(request, report)
 
 
-def _requested(request, report):
+def _requested(request, report, back: str = ""):
+    """Tell the user the report is on its way and send them where its progress shows."""
     if report.reused:
         messages.info(request, f"{report.title} is already on its way; it is listed below.")
     else:
@@ -133,7 +134,7 @@ def _requested(request, report):
             f"{report.title} is being built. Its progress shows below, and we will e-mail you "
             "when it is ready.",
         )
-    return redirect(reverse("reporting:index") + "#reports")
+    return redirect((back or reverse("reporting:index")) + "#reports")
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from partnership import roles
 from partnership.pages import form_page
 
 from .. import services
@@ -78,6 +79,8 @@ def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     context = _meeting_page_data(meeting)
     context["can_manage"] = can_manage_boards(request.user)
+    # Chairs and officers build the agenda pack (in the reports area, linked by address only).
+    context["can_build_pack"] = roles.has_role(request.user, (roles.CHAIR, roles.BOARD_OFFICER))
     context["crumbs"] = _crumbs(meeting.board)
     context["previous"] = meeting.previous()
     # Corrections to attendance after the meeting, with who made them (the audit history).

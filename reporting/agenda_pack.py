@@ -1,0 +1,351 @@
+"""The agenda pack for a meeting: cover, membership, agenda, then each paper in agenda order.
+
+Papers uploaded as PDF are merged into the pack; Word, Excel and other documents are listed on
+the agenda with a note to open them from the meeting's page, and so are PDFs that cannot be read
+(damaged or password-protected). Every page of the pack, the papers' own included, is stamped
+with the meeting and "Page X of Y", and the agenda gives the pages each paper occupies.
+
+Two versions: the members' version holds every paper; the public version, for publishing, leaves
+out the papers of items exempt from publication and says so where they would have been.
+
+The build step reads each paper once (page count and page sizes); the render step lays out the
+front pages with WeasyPrint, merges the papers with pypdf and stamps the page numbers through
+an overlay drawn by WeasyPrint at each page's own size, so landscape and Letter papers are
+stamped in their corner too.
+"""
+
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from boards.models import AgendaItem, Meeting, Membership
+from partnership.pdf import html_to_pdf, render_pdf
+
+from .registry import Progress, Rendered, ReportError, ReportKind, no_progress, register
+
+logger = logging.getLogger(__name__)
+
+IDENTIFIER = "agenda_pack"
+PDF = "application/pdf"
+MEMBERS, PUBLIC = "members", "public"
+VERSIONS = {
+    MEMBERS: "Members' version (every paper, exempt items included)",
+    PUBLIC: "Public version (papers of exempt items left out)",
+}
+# Laying out the front pages again when the page numbers it quotes change its length; two
+# passes settle it in practice, the third is a guard against a pathological agenda.
+LAYOUT_PASSES = 3
+POINTS_PER_MM = 72 / 25.4
+
+TYPE_NAMES = {
+    ".doc": "Word",
+    ".docx": "Word",
+    ".odt": "OpenDocument text",
+    ".xls": "Excel",
+    ".xlsx": "Excel",
+    ".ods": "OpenDocument spreadsheet",
+    ".pptx": "PowerPoint",
+}
+
+
+@dataclass
+class PackPaper:
+    title: str
+    included: bool
+    note: str = ""  # why a paper is not in the pack, in words for the agenda
+    content: bytes = b""
+    sizes: list[tuple[float, float]] = field(default_factory=list)  # points, as displayed
+    first_page: int = 0  # set when the pack is laid out
+
+    @property
+    def pages(self) -> int:
+        return len(self.sizes)
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + self.pages - 1
+
+
+@dataclass
+class PackItem:
+    number: int
+    title: str
+    report_of: str
+    purpose: str
+    exempt: bool
+    papers: list[PackPaper]
+
+
+@dataclass
+class AgendaPackData:
+    meeting: Meeting
+    version: str
+    items: list[PackItem]
+    members: list[Membership]
+    produced_at: datetime
+
+    @property
+    def public(self) -> bool:
+        return self.version == PUBLIC
+
+    @property
+    def title(self) -> str:
+        return "Agenda pack" + (", public version" if self.public else "")
+
+    @property
+    def has_exempt(self) -> bool:
+        return any(item.exempt for item in self.items)
+
+    @property
+    def included(self) -> list[tuple[PackItem, PackPaper]]:
+        return [(item, paper) for item in self.items for paper in item.papers if paper.included]
+
+    def number_pages(self, front_pages: int) -> None:
+        """Give each merged paper its first page, the papers following the front pages."""
+        page = front_pages + 1
+        for _, paper in self.included:
+            paper.first_page = page
+            page += paper.pages
+
+
+def _read_paper(paper, item: AgendaItem, public: bool) -> PackPaper:
+    """The paper as the pack will hold it, with the reason in words when it is left out."""
+    entry = PackPaper(title=paper.title, included=False)
+    if public and item.exempt:
+        entry.note = "Not for publication: the item is exempt, so its paper is left out."
+        return entry
+    extension = Path(paper.file.name).suffix.lower()
+    if extension != ".pdf":
+        kind = TYPE_NAMES.get(extension, extension.lstrip(".").upper())
+        entry.note = f"{kind} document: open it from the meeting's page."
+        return entry
+    try:
+        with paper.file.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        logger.warning("Agenda pack: paper %s is missing from storage", paper.pk)
+        entry.note = "The file is missing from the system; ask the board officer for it."
+        return entry
+    sizes = _page_sizes(content)
+    if not sizes:
+        logger.warning("Agenda pack: paper %s could not be read as a PDF", paper.pk)
+        entry.note = (
+            "The PDF could not be read (it is damaged or password-protected), so it is not "
+            "in the pack: open it from the meeting's page."
+        )
+        return entry
+    entry.included, entry.content, entry.sizes = True, content, sizes
+    return entry
+
+
+def _page_sizes(content: bytes) -> list[tuple[float, float]]:
+    """Each page's displayed width and height in points; [] if the PDF cannot be used."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return []
+        sizes = []
+        for page in reader.pages:
+            box = page.cropbox
+            width, height = float(box.width), float(box.height)
+            sizes.append((height, width) if page.rotation % 180 else (width, height))
+        return sizes
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError):
+        return []
+
+
+@register
+class AgendaPack(ReportKind):
+    identifier = IDENTIFIER
+    title = "Agenda pack"
+    inputs = ("meeting", "version")
+
+    def _meeting(self, meeting_id) -> Meeting | None:
+        return Meeting.objects.select_related("board").filter(pk=meeting_id).first()
+
+    def clean_inputs(self, raw: dict) -> dict:
+        errors = {}
+        try:
+            meeting = self._meeting(int(raw.get("meeting")))
+        except (TypeError, ValueError):
+            meeting = None
+        if meeting is None:
+            errors["meeting"] = "Choose a meeting."
+        elif meeting.status == Meeting.Status.CANCELLED:
+            errors["meeting"] = "The meeting was cancelled, so it has no agenda pack."
+        version = raw.get("version")
+        if version not in VERSIONS:
+            errors["version"] = "Choose the members' version or the public version."
+        if errors:
+            raise ValidationError(errors)
+        return {"meeting": meeting.pk, "version": version}
+
+    def check_access(self, user, inputs: dict) -> None:
+        from .permissions import report_boards
+
+        if user is None:
+            return
+        meeting = self._meeting(inputs["meeting"])
+        if meeting is None or not report_boards(user).filter(pk=meeting.board_id).exists():
+            raise PermissionDenied("You can build agenda packs only for boards you sit on.")
+
+    def describe(self, inputs: dict) -> str:
+        meeting = self._meeting(inputs["meeting"])
+        if meeting is None:
+            return "Agenda pack: a removed meeting"
+        version = ", public version" if inputs["version"] == PUBLIC else ""
+        return f"Agenda pack: {meeting.board.name}, {meeting.date:%-d %B %Y}{version}"
+
+    def board_id(self, inputs: dict) -> int | None:
+        return (
+            Meeting.objects.filter(pk=inputs["meeting"]).values_list("board_id", flat=True).first()
+        )
+
+    def build(self, inputs: dict, progress: Progress = no_progress) -> AgendaPackData:
+        meeting = self._meeting(inputs["meeting"])
+        if meeting is None:
+            raise ReportError("The meeting this agenda pack was for no longer exists.")
+        public = inputs["version"] == PUBLIC
+        items = list(meeting.items.prefetch_related("papers"))
+        members = list(
+            Membership.objects.on(meeting.date)
+            .filter(board_id=meeting.board_id)
+            .select_related("person", "organisation", "deputy")
+            .order_by("role", "person__full_name")
+        )
+        papers_total = sum(len(item.papers.all()) for item in items) or 1
+        done = 0
+        built = []
+        for item in items:
+            papers = []
+            for paper in item.papers.all():
+                progress(10 + 70 * done // papers_total, f"Reading paper {done + 1}")
+                papers.append(_read_paper(paper, item, public))
+                done += 1
+            built.append(
+                PackItem(
+                    number=item.number,
+                    title=item.title,
+                    report_of=item.report_of,
+                    purpose=item.get_purpose_display() if item.purpose != "standard" else "",
+                    exempt=item.exempt,
+                    papers=papers,
+                )
+            )
+        progress(80, "Papers read")
+        return AgendaPackData(
+            meeting=meeting,
+            version=inputs["version"],
+            items=built,
+            members=members,
+            produced_at=timezone.now(),
+        )
+
+    def render(self, data: AgendaPackData) -> Rendered:
+        from pypdf import PdfReader, PdfWriter
+
+        front = _front_pages(data)
+        writer = PdfWriter()
+        # The papers' own bookmarks would bury the pack's: one bookmark per paper instead.
+        writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+        writer.add_outline_item(title="Agenda", page_number=0)
+        for item, paper in data.included:
+            writer.append(PdfReader(io.BytesIO(paper.content)), import_outline=False)
+            writer.add_outline_item(
+                title=f"{item.number}. {paper.title}", page_number=paper.first_page - 1
+            )
+        _stamp(writer, data)
+        out = io.BytesIO()
+        writer.write(out)
+        meeting = data.meeting
+        suffix = "-public" if data.public else ""
+        filename = f"{slugify(meeting.board.display_name)}-agenda-pack-{meeting.date:%Y-%m-%d}"
+        return Rendered(f"{filename}{suffix}.pdf", PDF, out.getvalue())
+
+
+def _front_pages(data: AgendaPackData) -> bytes:
+    """Cover, membership and agenda, quoting the pages each merged paper will occupy."""
+    from pypdf import PdfReader
+
+    meeting = data.meeting
+    context = {
+        "title": data.title,
+        "running_title": f"{meeting.board.display_name}: agenda, {meeting.date:%-d %B %Y}",
+        "pack": data,
+        "meeting": data.meeting,
+        "board": data.meeting.board,
+    }
+    front_pages = 1
+    for _ in range(LAYOUT_PASSES):
+        data.number_pages(front_pages)
+        content = render_pdf("reporting/pdf/agenda_pack.html", context)
+        pages = len(PdfReader(io.BytesIO(content)).pages)
+        if pages == front_pages:
+            return content
+        front_pages = pages
+    raise ReportError("The agenda's page numbers would not settle; shorten the agenda's text.")
+
+
+def _stamp(writer, data: AgendaPackData) -> None:
+    """Write the meeting and "Page X of Y" on every page, at each page's own size."""
+    from pypdf import PdfReader
+
+    sizes = []
+    for page in writer.pages:
+        if page.rotation:
+            page.transfer_rotation_to_content()
+        box = page.cropbox
+        sizes.append((float(box.width), float(box.height), float(box.left), float(box.bottom)))
+    pages = _stamp_pages(sizes)
+    overlay = PdfReader(
+        io.BytesIO(
+            html_to_pdf(
+                render_to_string(
+                    "reporting/pdf/page_stamps.html",
+                    {
+                        "label": f"{data.meeting.board.display_name}, "
+                        f"{data.meeting.date:%-d %B %Y}: {data.title.lower()}",
+                        "pages": pages,
+                        "page_css": page_sizes_css(pages),
+                        "total": len(pages),
+                    },
+                )
+            )
+        )
+    )
+    for page, stamp, (_, _, left, bottom) in zip(writer.pages, overlay.pages, sizes, strict=True):
+        if left or bottom:
+            page.merge_translated_page(stamp, left, bottom)
+        else:
+            page.merge_page(stamp)
+
+
+def _stamp_pages(sizes) -> list[dict]:
+    """One entry per page: its number and the named page size it is drawn on."""
+    names: dict[tuple[float, float], str] = {}
+    pages = []
+    for number, (width, height, _, _) in enumerate(sizes, start=1):
+        key = (round(width, 2), round(height, 2))
+        name = names.setdefault(key, f"size{len(names)}")
+        pages.append({"number": number, "size": name, "width": key[0], "height": key[1]})
+    return pages
+
+
+def page_sizes_css(pages: list[dict]) -> str:
+    seen = {}
+    for page in pages:
+        seen.setdefault(page["size"], (page["width"], page["height"]))
+    return "\n".join(
+        f"@page {name} {{ size: {width}pt {height}pt; margin: 0; }}"
+        for name, (width, height) in seen.items()
+    )
