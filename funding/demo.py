@@ -1,5 +1,10 @@
 """Demo data for the community fund: a fund with ledger history, a closed round with a dozen
-applications at every stage, awards in tranches, and an open round. All names are invented.
+applications at every stage, awards in tranches, a small-grants round (``demo_small_grants``),
+and an open round. All names are invented.
+
+The awards are decided at the strategic board's meetings of the last complete financial year,
+so that year's annual report has them: the main round's at the September meeting, the small
+grants at December's and March's.
 
 The applications go through the real services, so the demo follows the same rules as users.
 """
@@ -15,6 +20,7 @@ from boards.models import Board, Meeting
 from partnership.periods import FinancialYear, add_months
 
 from . import defaults, ledger, monitoring, services
+from . import demo_small_grants as small_grants
 from .models import (
     Application,
     ApplicationDocument,
@@ -191,8 +197,11 @@ def _scores(level):
 
 
 def load(log) -> list:
-    if Fund.objects.filter(name=FUND).exists():
+    existing = Fund.objects.filter(name=FUND).first()
+    if existing is not None:
         log("kept the community fund (already loaded)")
+        if existing.board_id:  # a demo loaded before the small grants were added gets them now
+            small_grants.load(existing, admin=_user("admin"), officer=_user("grants"), log=log)
         return []
     board = Board.objects.filter(name="Safer Riverside Partnership Board").first()
     if board is None:
@@ -238,8 +247,14 @@ def load(log) -> list:
     round_.priority_areas.set(PriorityArea.objects.all())
     round_.key_themes.set(KeyTheme.objects.all())
     areas = list(PriorityArea.objects.all()[:2])
+    # The round's bids were decided at the board's September meeting of the last complete year,
+    # before the grants started, so that year's annual report lists them.
     meetings = list(
-        Meeting.objects.filter(board=board, starts_at__date__lt=today).order_by("-starts_at")[:2]
+        Meeting.objects.filter(
+            board=board,
+            starts_at__date__gte=last_year.start + timedelta(days=120),
+            starts_at__date__lt=last_year.start + timedelta(days=200),
+        ).order_by("starts_at")
     )
     decision_meeting = meetings[0] if meetings else None
     awards = []
@@ -341,11 +356,13 @@ def load(log) -> list:
                 reason="The board preferred projects reaching into the hotspot wards.",
             )
     _monitor(awards, officer, today)
-    # The round is over: close it in the past so the public pages show the open round only.
+    # The round is over: close it in the past, before the meeting that decided its bids, so the
+    # public pages show the open round only.
     FundingRound.objects.filter(pk=round_.pk).update(
-        opens_on=last_year.start + timedelta(days=150),
-        closes_on=last_year.start + timedelta(days=210),
+        opens_on=last_year.start + timedelta(days=30),
+        closes_on=last_year.start + timedelta(days=110),
     )
+    small_grants.load(fund, admin=admin, officer=officer, log=log)
     upcoming = FundingRound.objects.create(
         fund=fund,
         name=f"Community fund {FinancialYear.containing(today).label}",

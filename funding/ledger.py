@@ -57,8 +57,12 @@ def adjust(fund: Fund, amount, *, increase: bool, reason: str, by=None) -> Ledge
 
 
 @transaction.atomic
-def commit(award: Award, *, by=None) -> LedgerEntry:
-    """Set aside an award's full amount; refused if the fund cannot cover it."""
+def commit(award: Award, *, by=None, on: date | None = None) -> LedgerEntry:
+    """Set aside an award's full amount; refused if the fund cannot cover it.
+
+    ``on`` is the day the board decided it (the fund's position as at a past day counts the
+    award from its decision, not from the day it was typed in).
+    """
     fund = _lock(award.application.round.fund_id)
     available = balances(fund.pk).available
     if award.amount > available:
@@ -66,7 +70,7 @@ def commit(award: Award, *, by=None) -> LedgerEntry:
             {"amount": f"The fund has £{available:,.2f} available to commit; "
                        f"this award needs £{award.amount:,.2f}."}
         )  # fmt: skip
-    return _entry(fund, K.COMMITTED, award.amount, by=by, award=award,
+    return _entry(fund, K.COMMITTED, award.amount, by=by, on=on, award=award,
                   note=f"Award to {award.application.reference}")  # fmt: skip
 
 

@@ -374,7 +374,9 @@ def _approve(application, decision, *, by, amount, starts_on, months, conditions
     for number, spec in enumerate(tranches, start=1):
         award.tranches.create(number=number, amount=spec.amount, release_on=spec.release_on,
                               review_on=spec.review_on)  # fmt: skip
-    ledger.commit(award, by=by)  # refuses, and undoes all of this, if the fund cannot cover it
+    # Committed on the day of the deciding meeting; refused, undoing all of this, if the fund
+    # cannot cover it.
+    ledger.commit(award, by=by, on=min(decision.meeting.date, timezone.localdate()))
     # Imported here: monitoring builds on the pipeline, not the other way round.
     from .monitoring import schedule_returns
 

@@ -98,7 +98,10 @@ class QuarterlyData:
         if funding is not None:
             for fund in funding.funds:
                 result.append(
-                    Highlight(f"{fund.name}: available to award", money(fund.balances.available))
+                    Highlight(
+                        f"{fund.name}: available to award on {funding.as_at:%-d %B %Y}",
+                        money(fund.balances.available),
+                    )
                 )
             if funding.decisions:
                 result.append(

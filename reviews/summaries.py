@@ -3,17 +3,30 @@
 Reviews are named by reference and type only: never the subject's pseudonym, the
 circumstances or anything from the findings. A summary costs five queries however many reviews
 it covers (the reviews, their clocks, their pauses, and two for recommendation progress).
+
+Recommendation progress is counted as at the summary's day from the dates the panel records: a
+recommendation or action is complete on a day if it is complete now and its completion date is
+on or before that day, and an action is overdue if it was due before the day and not complete
+on it. The list of recommendations itself is today's, as no date records when each was agreed,
+and one reopened since that day counts as open (see ``AS_AT_NOTE``).
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from . import clocks
-from .models import ClockRule, ParallelProcess, Review
-from .statutory import Progress, progress_by_review
+from .models import ClockRule, ParallelProcess, Recommendation, RecommendationAction, Review
+from .statutory import Progress
+
+# For a report's reader: what "complete on <day>" rests on, as the models cannot say more.
+AS_AT_NOTE = (
+    "A recommendation or action counts as complete if its completion date, as recorded, falls on "
+    "or before that day. When each recommendation was agreed is not recorded, so every "
+    "recommendation recorded by the day this report was produced is counted."
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,11 @@ class ReviewSummary:
     deadlines_due: list[DeadlineLine] = field(default_factory=list)
 
     @property
+    def progress_note(self) -> str:
+        """What recommendation progress "as at" the summary's day rests on, for the reader."""
+        return AS_AT_NOTE
+
+    @property
     def overdue(self) -> list[ReviewLine]:
         return [line for line in self.live if line.next_deadline and line.next_deadline.is_overdue]
 
@@ -94,7 +112,7 @@ def review_summary(
         .order_by("reference")
     )
     summary = ReviewSummary(start=start, end=end, as_at=as_at, due_between=due_between)
-    progress = progress_by_review(reviews, today=as_at)
+    progress = progress_as_at(reviews, as_at)
     for review in reviews:
         loaded = {
             "clocks": list(review.review_type.clocks.all()),
@@ -129,6 +147,42 @@ def review_summary(
     )
     summary.deadlines_due.sort(key=lambda line: (line.due_on, line.reference))
     return summary
+
+
+def progress_as_at(reviews: list[Review], day: date) -> dict[int, Progress]:
+    """Review id -> Progress as at ``day``, in two queries however many reviews.
+
+    ``reviews.statutory.progress_by_review`` counts today's statuses; this reads the completion
+    dates, so a recommendation completed after ``day`` counts as open on it.
+    """
+    ids = [review.pk for review in reviews]
+    done_rec = Q(status=Recommendation.Status.COMPLETE, completed_on__lte=day)
+    recs = (
+        Recommendation.objects.filter(review_id__in=ids)
+        .order_by()
+        .values("review_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=done_rec))
+    )
+    done = Q(status=RecommendationAction.Status.COMPLETE, completed_on__lte=day)
+    actions = (
+        RecommendationAction.objects.filter(recommendation__review_id__in=ids)
+        .order_by()
+        .values("recommendation__review_id")
+        .annotate(
+            total=Count("pk"),
+            complete=Count("pk", filter=done),
+            overdue=Count("pk", filter=~done & Q(due_on__lt=day)),
+        )
+    )
+    found: dict = {
+        row["review_id"]: {"recommendations": row["n"], "recommendations_complete": row["done"]}
+        for row in recs
+    }
+    for row in actions:
+        found.setdefault(row["recommendation__review_id"], {}).update(
+            actions=row["total"], actions_complete=row["complete"], actions_overdue=row["overdue"]
+        )
+    return {pk: Progress(**found.get(pk, {})) for pk in ids}
 
 
 def _live_on(review: Review, day: date) -> bool:

@@ -8,7 +8,7 @@ from .applications import (
 )
 from .assessment import Assessment, Criterion, Decision, Score
 from .awards import Award, ChangeRequest, Milestone, MonitoringReturn, Tranche
-from .ledger import Balances, Fund, LedgerEntry, balances
+from .ledger import Balances, Fund, LedgerEntry, balances, balances_by_fund
 from .rounds import BudgetCategory, EligibilityQuestion, FundingRound, KeyTheme, PriorityArea
 
 __all__ = [
@@ -36,4 +36,5 @@ __all__ = [
     "StageChange",
     "Tranche",
     "balances",
+    "balances_by_fund",
 ]

@@ -1,6 +1,7 @@
 """The fund and its ledger: append-only entries from which every balance is derived."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -130,11 +131,14 @@ class LedgerEntry(models.Model):
         return self.amount * direction * (-1 if self.reverses_id else 1)
 
 
-def balances(fund_id: int) -> Balances:
-    """All four balances of a fund in one query."""
+BALANCE_COLUMNS = ("received", "committed", "released", "returned")
+
+
+def _balance_sums() -> dict:
+    """The four balances as sums over ledger entries, each entry signed by its kind."""
     sign = Case(When(reverses__isnull=False, then=Value(-1)), default=Value(1))
     totals = {}
-    for column in ("received", "committed", "released", "returned"):
+    for column in BALANCE_COLUMNS:
         kinds = [k for k, (col, _) in LedgerEntry.EFFECTS.items() if col == column]
         cases = [
             When(kind=k, then=F("amount") * Value(LedgerEntry.EFFECTS[k][1]) * sign) for k in kinds
@@ -146,5 +150,27 @@ def balances(fund_id: int) -> Balances:
                 output_field=DecimalField(max_digits=14, decimal_places=2),
             )
         )
-    row = LedgerEntry.objects.filter(fund_id=fund_id).aggregate(**totals)
-    return Balances(**{k: (v or ZERO) for k, v in row.items()})
+    return totals
+
+
+def balances_by_fund(fund_ids, *, as_at: date | None = None) -> dict[int, Balances]:
+    """Each fund's four balances in one query; with ``as_at``, from the entries dated up to it.
+
+    A report on a past period asks as at its end, so money received or paid out later, and a
+    reversal recorded later, do not move that period's figures.
+    """
+    fund_ids = list(fund_ids)
+    entries = LedgerEntry.objects.filter(fund_id__in=fund_ids)
+    if as_at is not None:
+        entries = entries.filter(on__lte=as_at)
+    rows = entries.order_by().values("fund_id").annotate(**_balance_sums())
+    found = {
+        row["fund_id"]: Balances(**{k: row[k] or ZERO for k in BALANCE_COLUMNS}) for row in rows
+    }
+    empty = Balances(**dict.fromkeys(BALANCE_COLUMNS, ZERO))
+    return {pk: found.get(pk, empty) for pk in fund_ids}
+
+
+def balances(fund_id: int) -> Balances:
+    """All four balances of a fund in one query."""
+    return balances_by_fund([fund_id])[fund_id]

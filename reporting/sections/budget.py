@@ -3,7 +3,8 @@ organisation, expenditure by category) and the community fund (POCA) awards made
 meetings in the year, with the fund's position.
 
 The budget is ``boards.budget.budget_summary`` (the budget page's own, one query); the fund is
-the quarterly report's ``build_funding`` run over the whole year (three queries with one fund).
+the quarterly report's ``build_funding`` run over the whole year (three queries however many
+funds), so its position is as at the year's last day, or the build day while the year runs.
 """
 
 from dataclasses import dataclass

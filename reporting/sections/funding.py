@@ -1,14 +1,16 @@
 """The community fund: its position, and the funding decisions taken at the board's meetings.
 
-Balances come from the fund's ledger (``funding.models.balances``), one query per fund; the
-decisions are one query. Applicants appear as organisations and projects, never the contact.
+The position is the fund's ledger as at the period's end (or the build day, while the period
+runs): every entry dated on or before that day, in one query for all the board's funds, so a
+report for a past quarter does not move when money is received or paid out later. The decisions
+are one query. Applicants appear as organisations and projects, never the contact.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from funding.models import Balances, Decision, Fund, balances
+from funding.models import Balances, Decision, Fund, balances_by_fund
 
 from . import Period
 
@@ -35,7 +37,7 @@ class DecisionRow:
 
 @dataclass
 class FundingData:
-    as_at: date
+    as_at: date  # the fund position counts ledger entries dated up to and including this day
     funds: list[FundPosition] = field(default_factory=list)
     decisions: list[DecisionRow] = field(default_factory=list)
 
@@ -50,9 +52,10 @@ class FundingData:
 
 def build_funding(period: Period) -> FundingData:
     funds = list(Fund.objects.filter(board=period.board, active=True).order_by("name"))
+    positions = balances_by_fund([fund.pk for fund in funds], as_at=period.as_at)
     data = FundingData(
-        as_at=period.produced_on,
-        funds=[FundPosition(fund.name, balances(fund.pk)) for fund in funds],
+        as_at=period.as_at,
+        funds=[FundPosition(fund.name, positions[fund.pk]) for fund in funds],
     )
     decisions = (
         Decision.objects.filter(

@@ -160,7 +160,9 @@ def _statistics():
 
 def _funding(board, october, december):
     fund = FundFactory(board=board)
-    ledger.receive(fund, Decimal("110000"), note="Share of confiscated assets")
+    ledger.receive(
+        fund, Decimal("110000"), note="Share of confiscated assets", on=dt.date(2025, 10, 1)
+    )
     funding_round = RoundFactory(fund=fund)
     approved = ApplicationFactory(
         round=funding_round,
@@ -176,7 +178,7 @@ def _funding(board, october, december):
         application=approved, decision=decision, amount=Decimal("71818"),
         starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31),
     )  # fmt: skip
-    ledger.commit(award)
+    ledger.commit(award, on=december.date)
     declined = ApplicationFactory(
         round=funding_round,
         stage=Stage.DECLINED,
@@ -243,7 +245,9 @@ def _reviews(board, scale: int = 1) -> None:
         )
         for n in (1, 2)
     )
-    statutory.complete_recommendation(first, by=by, evidence="Audit seen by the panel")
+    statutory.complete_recommendation(
+        first, by=by, evidence="Audit seen by the panel", completed_on=dt.date(2025, 11, 25)
+    )
     _review(
         panel, by, "LLR", dt.date(2025, 10, 1), decided_on=dt.date(2025, 10, 20),
         decision=Review.Decision.OTHER_LEARNING,
