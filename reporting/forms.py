@@ -30,9 +30,15 @@ def years_offered(today: date) -> list[FinancialYear]:
     return [FinancialYear(this_year.start_year - n) for n in range(YEARS_OFFERED)]
 
 
+NOT_YOUR_BOARD = {"invalid_choice": "Choose one of the boards you sit on."}
+NOT_OFFERED = {"invalid_choice": "Choose one of the financial years offered."}
+
+
 class QuarterlyReportForm(forms.Form):
-    board = forms.ModelChoiceField(queryset=Board.objects.none(), empty_label=None)
-    year = forms.ChoiceField(label="Financial year")
+    board = forms.ModelChoiceField(
+        queryset=Board.objects.none(), empty_label=None, error_messages=NOT_YOUR_BOARD
+    )
+    year = forms.ChoiceField(label="Financial year", error_messages=NOT_OFFERED)
     quarter = forms.TypedChoiceField(coerce=int, choices=list(QUARTER_NAMES.items()))
 
     def __init__(self, *args, user, today: date | None = None, boards=None, **kwargs):
@@ -60,12 +66,19 @@ class QuarterlyReportForm(forms.Form):
 
 
 class AnnualReportForm(forms.Form):
-    """Asks for the annual report of a board and financial year."""
+    """Asks for the annual report of a board and financial year.
 
-    board = forms.ModelChoiceField(queryset=Board.objects.none(), empty_label=None)
-    year = forms.ChoiceField(label="Financial year")
+    It shares the dashboard with the quarterly form, so its fields get ids of their own: with
+    the same ids, its labels would name the quarterly form's fields instead.
+    """
+
+    board = forms.ModelChoiceField(
+        queryset=Board.objects.none(), empty_label=None, error_messages=NOT_YOUR_BOARD
+    )
+    year = forms.ChoiceField(label="Financial year", error_messages=NOT_OFFERED)
 
     def __init__(self, *args, user, today: date | None = None, boards=None, **kwargs):
+        kwargs.setdefault("auto_id", "annual_%s")
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["board"].queryset = report_boards(user).order_by("parent_id", "name")

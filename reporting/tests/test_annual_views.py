@@ -262,8 +262,8 @@ def test_the_dashboard_offers_the_annual_report_and_the_narrative(client, chair,
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"year": "2025/26"}, "board", "Select a valid choice."),
-        ({"year": "2031/32"}, "year", "Select a valid choice."),
+        ({"year": "2025/26"}, "board", "Choose one of the boards you sit on."),
+        ({"year": "2031/32"}, "year", "Choose one of the financial years offered."),
         ({"year": ""}, "year", "This field is required."),
     ],
 )
