@@ -283,10 +283,11 @@ def load(log) -> list:
     else:
         _load_boards(log)
     _load_plan(log)
-    from . import demo_budget, demo_statistics
+    from . import demo_budget, demo_papers, demo_statistics
 
     demo_statistics.load(log)
     demo_budget.load(log)
+    demo_papers.load(log)
     return []
 
 

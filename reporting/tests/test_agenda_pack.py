@@ -316,3 +316,31 @@ def test_the_meeting_page_links_to_the_pack_for_officers_only(client, officer, m
     client.force_login(member.person.user)
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200 and link not in page.content.decode()
+
+
+def test_the_demo_gives_the_next_board_meeting_papers_that_make_a_pack():
+    from boards import demo_papers
+    from boards.demo import STRATEGIC
+
+    board, _ = board_with_members(3, name=STRATEGIC)
+    meeting = MeetingFactory(board=board)  # a fortnight ahead, scheduled
+    add_item(meeting, 1, "Apologies", purpose="standard")
+    add_item(meeting, 2, "Partnership performance: crime and ASB trends")
+    add_item(meeting, 3, "Community fund: applications recommended for award", purpose="decision")
+    add_item(meeting, 4, "Police update")
+    lines = []
+    demo_papers.load(lines.append)
+    assert lines == [f"added 3 papers to the board meeting of {meeting.date:%-d %B %Y}"]
+    demo_papers.load(lines.append)  # a second load leaves the meeting alone
+    assert Paper.objects.filter(item__meeting=meeting).count() == 3
+
+    data, reader = build(meeting)
+    assert [paper.title for _, paper in data.included] == [
+        "Performance report: crime and anti-social behaviour",
+        "Recommendations for award",
+    ]
+    whole = " ".join("\n".join(texts(reader)).split())
+    assert "Excel document: open it from the meeting's page" in whole
+    assert "Harbour Lane Residents" in whole  # the exempt paper, in the members' version
+    _, public = build(meeting, agenda_pack.PUBLIC)
+    assert "Harbour Lane Residents" not in "\n".join(texts(public))
