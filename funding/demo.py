@@ -13,7 +13,6 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from boards.models import Board, Meeting
@@ -21,11 +20,10 @@ from partnership.periods import FinancialYear, add_months
 
 from . import defaults, ledger, monitoring, services
 from . import demo_small_grants as small_grants
+from .demo_bids import fill_application, submit_bid
 from .models import (
     Application,
-    ApplicationDocument,
     Award,
-    BudgetCategory,
     ChangeRequest,
     Criterion,
     Decision,
@@ -39,7 +37,6 @@ from .models import (
 
 FUND = "Riverside POCA Community Fund"
 D = Decimal
-PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
 
 # organisation, type, number, project, amount, where it ends up
 APPLICANTS = [
@@ -139,57 +136,26 @@ def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
 
-FULL_FIELDS = [
-    "organisation_type", "charity_number", "company_number", "address", "need", "means",
-    "evaluation", "amount_requested", "start_date", "duration_months", "match_funding",
-    "match_funding_source", "declarations_confirmed", "established_under_a_year",
-]  # fmt: skip
-
-
 def _full_application(application, organisation_type, number, amount, areas):
-    application.organisation_type = organisation_type
-    if organisation_type in ("charity", "cio"):
-        application.charity_number = number
-    elif organisation_type in ("cic", "company"):
-        application.company_number = number
-    application.address = "Unit 4, Riverside Enterprise Park, Riverside RV1 2AB"
-    application.need = (
-        "Police and youth service data show the need in the wards the project covers."
+    fill_application(
+        application,
+        organisation_type,
+        number,
+        [
+            ("Staff costs", "Sessional workers", D(amount) - D("500")),
+            ("Publicity and materials", "Leaflets and kit", D("500")),
+        ],
+        areas,
+        address="Unit 4, Riverside Enterprise Park, Riverside RV1 2AB",
+        texts=(
+            "Police and youth service data show the need in the wards the project covers.",
+            "Trained staff and volunteers deliver weekly sessions with partner referrals.",
+            "Attendance, referrals and a survey at the start and end, reported quarterly.",
+        ),
+        duration_months=24 if D(amount) > 50000 else 12,
+        match_funding=D("1500"),
+        match_funding_source="Own fundraising",
     )
-    application.means = (
-        "Trained staff and volunteers deliver weekly sessions with partner referrals."
-    )
-    application.evaluation = (
-        "Attendance, referrals and a survey at the start and end, reported quarterly."
-    )
-    application.amount_requested = D(amount)
-    application.start_date = timezone.localdate() + timedelta(days=30)
-    application.duration_months = 24 if D(amount) > 50000 else 12
-    application.match_funding = D("1500")
-    application.match_funding_source = "Own fundraising"
-    application.declarations_confirmed = True
-    application.established_under_a_year = organisation_type == "group"
-    application.save(update_fields=FULL_FIELDS)
-    staff = BudgetCategory.objects.get(name="Staff costs")
-    materials = BudgetCategory.objects.get(name="Publicity and materials")
-    application.budget_lines.all().delete()
-    application.budget_lines.create(
-        category=staff, description="Sessional workers", amount=D(amount) - D("500")
-    )
-    application.budget_lines.create(
-        category=materials, description="Leaflets and kit", amount=D("500")
-    )
-    for kind in ("equality", "governing", "safeguarding", "accounts"):
-        if kind == "accounts" and application.established_under_a_year:
-            continue
-        ApplicationDocument.objects.create(
-            application=application,
-            kind=kind,
-            original_name=f"{kind}.pdf",
-            content_type="application/pdf",
-            size=len(PDF),
-            file=ContentFile(PDF, name=f"{kind}.pdf"),
-        )
 
 
 def _scores(level):
@@ -260,18 +226,11 @@ def load(log) -> list:
     awards = []
 
     for organisation, kind, number, title, amount, end in APPLICANTS:
-        application, _ = services.submit_expression(
-            round_,
-            services.Expression(
-                organisation_name=organisation,
-                contact_name="Demo Contact",
-                contact_email=f"contact@{organisation.split()[0].lower()}.example",
-                project_title=title,
-                summary=f"{title}, run by {organisation}.",
-                amount_estimate=D(amount) if D(amount) <= round_.max_grant else round_.max_grant,
-                priority_areas=areas,
-            ),
-        )
+        application = submit_bid(
+            round_, organisation, title,
+            D(amount) if D(amount) <= round_.max_grant else round_.max_grant, areas,
+            email=f"contact@{organisation.split()[0].lower()}.example",
+        )  # fmt: skip
         path = ["invited", "presented", "application", "eligibility", "assessment", "decision"]
         target = {
             "awarded": "decision",

@@ -4,26 +4,24 @@ year has awards to list. Every group and project is invented.
 
 The applications go through the real services, as in ``funding.demo``. The services work on
 "today" (a round must be open, a project must start later, a commitment is dated the day it is
-recorded), so the round is opened for the load and then moved into the past, and each award's
-commitment is dated at the meeting that decided it: the demo replays a year that happened before
-it was loaded, and the ledger then reads as it would have been kept at the time.
+recorded), so the round is opened for the load and then moved into the past; each award is
+committed on the day of the meeting that decided it. The demo replays a year that happened
+before it was loaded, and the ledger then reads as it would have been kept at the time.
 """
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from boards.models import Meeting
 from partnership.periods import FinancialYear, add_months
 
 from . import defaults, ledger, monitoring, services
+from .demo_bids import fill_application, submit_bid
 from .models import (
     Application,
-    ApplicationDocument,
     Award,
-    BudgetCategory,
     Criterion,
     Decision,
     Fund,
@@ -34,7 +32,6 @@ from .models import (
 )
 
 D = Decimal
-PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
 
 # organisation, type, number, project, (budget category, what it pays for, amount)...,
 # the board meeting of the year that decided it (2: December, 3: March)
@@ -97,37 +94,15 @@ def _meetings(board, year: FinancialYear) -> list[Meeting]:
 
 def _complete(application, kind, number, lines, areas) -> None:
     """The full application as the group would fill it in."""
-    amount = sum(D(value) for _, _, value in lines)
-    application.organisation_type = kind
-    if kind in ("charity", "cio"):
-        application.charity_number = number
-    elif kind in ("cic", "company"):
-        application.company_number = number
-    application.address = "c/o Riverside Council for Voluntary Service, 2 Mill Street, RV1 4CD"
-    application.need = "Residents and police ward data point to the problem the project tackles."
-    application.means = "Volunteers run it with the neighbourhood policing team's support."
-    application.evaluation = "Numbers taking part and a short survey before and after."
-    application.amount_requested = amount
-    application.start_date = timezone.localdate() + timedelta(days=30)  # moved back below
-    application.duration_months = 12
-    application.declarations_confirmed = True
-    application.established_under_a_year = kind == "group"
-    application.save()
-    application.priority_areas.set(areas)
-    for category, description, value in lines:
-        application.budget_lines.create(
-            category=BudgetCategory.objects.get(name=category),
-            description=description,
-            amount=D(value),
-        )
-    for document in ("equality", "governing", "safeguarding", "accounts"):
-        if document == "accounts" and application.established_under_a_year:
-            continue
-        ApplicationDocument.objects.create(
-            application=application, kind=document, original_name=f"{document}.pdf",
-            content_type="application/pdf", size=len(PDF),
-            file=ContentFile(PDF, name=f"{document}.pdf"),
-        )  # fmt: skip
+    fill_application(
+        application, kind, number, lines, areas,
+        address="c/o Riverside Council for Voluntary Service, 2 Mill Street, RV1 4CD",
+        texts=(
+            "Residents and police ward data point to the problem the project tackles.",
+            "Volunteers run it with the neighbourhood policing team's support.",
+            "Numbers taking part and a short survey before and after.",
+        ),
+    )  # fmt: skip
 
 
 def _through_to_decision(application, officer, kind, number, lines, areas) -> None:
@@ -233,18 +208,10 @@ def load(fund: Fund, *, admin, officer, log) -> list[Award]:
     awards = []
     for organisation, kind, number, title, lines, meeting_index in SMALL_GRANTS:
         amount = sum(D(value) for _, _, value in lines)
-        application, _ = services.submit_expression(
-            round_,
-            services.Expression(
-                organisation_name=organisation,
-                contact_name="Demo Contact",
-                contact_email=f"secretary@{organisation.split()[0].lower()}-group.example",
-                project_title=title,
-                summary=f"{title}, run by {organisation}.",
-                amount_estimate=amount,
-                priority_areas=areas,
-            ),
-        )
+        application = submit_bid(
+            round_, organisation, title, amount, areas,
+            email=f"secretary@{organisation.split()[0].lower()}-group.example",
+        )  # fmt: skip
         _through_to_decision(application, officer, kind, number, lines, areas)
         meeting = meetings[meeting_index]
         award = _award(application, meeting, by=admin, officer=officer, today=today)
