@@ -96,6 +96,7 @@ def _dashboard(request, form=None, annual_form=None, status: int = 200):
             "glance": partnership_glance(report_boards(user)),
             "reports": reports_listed_for(user)[:LISTED_REPORTS],
             "sign_off": sign_off,
+            "can_sign": set(),  # the sign-off section above the list offers it instead
             "poll_seconds": POLL_SECONDS,
         },
         status=status,
@@ -142,8 +143,16 @@ def _requested(request, report, back: str = ""):
 def status(request, pk):
     """One report's row: polled while it is built, and stops polling once it is done."""
     report = get_report_for_user(request.user, pk)
+    # A chair watching their annual report finish can sign it off from the row itself.
+    signable = report.downloadable and annual.can_mark_final(request.user, report)
     return render(
-        request, "reporting/_report.html", {"report": report, "poll_seconds": POLL_SECONDS}
+        request,
+        "reporting/_report.html",
+        {
+            "report": report,
+            "poll_seconds": POLL_SECONDS,
+            "can_sign": {report.pk} if signable else set(),
+        },
     )
 
 
@@ -175,7 +184,9 @@ def retry(request, pk):
         messages.error(request, " ".join(error.messages))
     if request.headers.get("HX-Request"):
         return render(
-            request, "reporting/_report.html", {"report": report, "poll_seconds": POLL_SECONDS}
+            request,
+            "reporting/_report.html",
+            {"report": report, "poll_seconds": POLL_SECONDS, "can_sign": set()},
         )
     return redirect(reverse("reporting:index") + "#reports")
 
