@@ -7,6 +7,7 @@ the worker's log; it does not stop the report.
 """
 
 import mimetypes
+import threading
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -68,10 +69,28 @@ def _fetcher():
     return StaticOnlyFetcher(fail_on_errors=False)
 
 
+_local = threading.local()
+
+
+def _font_config():
+    """One font configuration per thread, kept between renders.
+
+    A fresh one per render makes Fontconfig and Pango build their font state again each time,
+    and a long-lived worker's memory creeps up by a little with every report; reusing it keeps
+    the worker's memory flat. Per thread, because the configuration is not made to be shared.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs a second
 
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher())
+    return document.write_pdf(font_config=_font_config())
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

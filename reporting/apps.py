@@ -6,5 +6,6 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self):
-        # Each kind of report registers itself when its module loads.
-        from . import agenda_pack, annual, quarterly  # noqa: F401
+        # Each kind of report registers itself when its module loads; the glance connects the
+        # signals that refresh its cache.
+        from . import agenda_pack, annual, glance, quarterly  # noqa: F401

@@ -4,6 +4,12 @@ The geometry is worked out here and the markup is in a template, so a chart need
 library and its text stays text in the PDF. Every chart has a title and a description, and the
 report prints the same figures in a table beside it: colour is never the only signal (each bar
 carries its value and, in words, whether the change is good or bad).
+
+A chart is one SVG image, which WeasyPrint can neither split across pages nor shrink to fit,
+and whose every letter of text it lays out on its own (about 10 ms for a 40-letter label). So a
+chart draws at most ``MAX_BARS`` bars, as many as fit on an A4 page under the table: with more
+indicators than that it shows the largest changes, in the table's order, and says so in its
+description. The table beside it still gives every indicator.
 """
 
 from dataclasses import dataclass
@@ -21,6 +27,9 @@ TOP = 30
 ROW = 21
 BAR = 12
 LABEL_CHARS = 36
+# (TOP + ROW * 40 + 8) units at 700 to 174 mm is 218 mm, which leaves room for the caption in
+# the 255 mm of an A4 page between the report's margins.
+MAX_BARS = 40
 
 
 @dataclass(frozen=True)
@@ -97,10 +106,16 @@ def change_chart(rows, *, title: str) -> BarChart | None:
     """A bar for each indicator's percentage change, rises right of zero and falls left.
 
     ``rows`` are ``boards.keystats.StatisticRow``; None when no indicator has a comparison.
+    With more than ``MAX_BARS`` rows the chart keeps the largest changes (see the module's note).
     """
     compared = [row for row in rows if row.change.percent is not None]
     if not compared:
         return None
+    total = len(rows)
+    if total > MAX_BARS:
+        largest = sorted(compared, key=lambda row: abs(row.change.percent), reverse=True)
+        kept = {id(row) for row in largest[:MAX_BARS]}
+        rows = [row for row in rows if id(row) in kept]  # still in the table's order
     scale = _scale(max(abs(row.change.percent) for row in compared))
     half = (PLOT_RIGHT - PLOT_LEFT) / 2
     zero = PLOT_LEFT + half
@@ -132,15 +147,15 @@ def change_chart(rows, *, title: str) -> BarChart | None:
     )
     return BarChart(
         title=title,
-        description=_describe(compared, len(rows)),
+        description=_describe(compared, total, drawn=len(rows)),
         bars=tuple(bars),
         ticks=ticks,
         zero_x=zero,
     )
 
 
-def _describe(compared, total: int) -> str:
-    """The chart in one or two sentences, for readers who cannot see it."""
+def _describe(compared, total: int, drawn: int) -> str:
+    """The chart in two or three sentences, for readers who cannot see it."""
     good = sum(1 for row in compared if row.change.good is True)
     bad = sum(1 for row in compared if row.change.good is False)
     parts = [
@@ -153,4 +168,9 @@ def _describe(compared, total: int) -> str:
         parts.append(f"Largest rise: {rise.indicator.name}, {rise.change.percent_display}.")
     if fall.change.percent < 0:
         parts.append(f"Largest fall: {fall.indicator.name}, {fall.change.percent_display}.")
+    if drawn < total:
+        parts.append(
+            f"To fit the page, {total - drawn} indicators with smaller changes or nothing to "
+            "compare with are left off the chart; the table gives every one."
+        )
     return " ".join(parts)

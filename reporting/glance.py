@@ -1,19 +1,29 @@
 """The partnership at a glance, for the chair's dashboard: the boards the user reports on.
 
 Read through the boards', funding's and reviews' own data functions. Attendance costs three
-queries per board, a plan summary four per plan and the board tree one per board, so the page
-grows with the number of boards a user sits on, never with the number of meetings, members,
-actions, ledger entries or reviews (five queries for those).
+queries for all the boards together, a plan summary four per plan, a fund's balance one, and
+the reviews beneath the boards six, so a glance grows with the number of plans and funds, never
+with the number of meetings, members, actions, ledger entries or reviews.
+
+The dashboard is opened far more often than the data under it changes, so a glance is kept in
+the cache for a few minutes, keyed by the set of boards and the day (figures such as "overdue"
+are the day's). Saving or deleting anything in the boards, funding or reviews apps moves the
+cache on (a new generation in every key), so a chair sees an attendance record or an award as
+soon as it is saved; the time limit covers what skips the signals (``update()``, bulk loads).
 """
 
+import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from boards.grid import attendance_grid
+from boards.grid import attendance_grids, attendance_percentage
 from boards.models import Action, Board, Meeting, StrategicPlan
 from boards.plans import PlanSummary, plan_summary
 from funding.models import Balances, Fund, balances
@@ -24,6 +34,10 @@ from .sections import boards_beneath
 
 NEXT_MEETINGS = 5
 NEXT_REVIEW_DEADLINES = 5
+CACHE_SECONDS = 5 * 60
+GENERATION_KEY = "reporting:glance:generation"
+# The apps whose rows a glance is made of: a save or delete in any of them moves the cache on.
+SOURCE_APPS = frozenset({"boards", "funding", "reviews"})
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,7 @@ class BoardAttendance:
 
     @property
     def percentage(self) -> float | None:
-        return round(100 * self.attended / self.expected, 1) if self.expected else None
+        return attendance_percentage(self.attended, self.expected)
 
 
 @dataclass(frozen=True)
@@ -67,10 +81,25 @@ class Glance:
 
 
 def partnership_glance(boards, today: date | None = None) -> Glance:
-    """The dashboard's figures for ``boards`` (a queryset of the boards the user reports on)."""
+    """The dashboard's figures for ``boards``, the boards the user reports on.
+
+    ``boards`` is a queryset (one query, to list them) or a list already loaded in the order
+    to show (none). From the cache that is all a glance costs; see the module's note.
+    """
     today = today or timezone.localdate()
+    if not isinstance(boards, list):
+        boards = list(boards.order_by("parent_id", "name"))
+    key = _cache_key(boards, today)
+    glance = cache.get(key)
+    if glance is None:
+        glance = build_glance(boards, today)
+        cache.set(key, glance, CACHE_SECONDS)
+    return glance
+
+
+def build_glance(boards: list[Board], today: date) -> Glance:
+    """The glance for ``boards`` on ``today``, built from the database (no cache)."""
     year = FinancialYear.containing(today)
-    boards = list(boards.order_by("parent_id", "name"))
     glance = Glance(today=today, year=year)
     if not boards:
         return glance
@@ -80,16 +109,16 @@ def partnership_glance(boards, today: date | None = None) -> Glance:
         .select_related("board")
         .order_by("starts_at")[:NEXT_MEETINGS]
     )
-    for board in boards:
-        grid = attendance_grid(board, year)
-        glance.attendance.append(
-            BoardAttendance(
-                board=board,
-                meetings=len(grid.columns),
-                attended=sum(row.attended for row in grid.rows),
-                expected=sum(row.expected for row in grid.rows),
-            )
+    grids = attendance_grids(boards, year)  # three queries, whatever the number of boards
+    glance.attendance = [
+        BoardAttendance(
+            board=board,
+            meetings=len(grids[board.pk].columns),
+            attended=grids[board.pk].attended,
+            expected=grids[board.pk].expected,
         )
+        for board in boards
+    ]
     plans = StrategicPlan.objects.filter(
         board__in=boards, start_year__lte=year.start_year, end_year__gte=year.start_year
     ).select_related("status_key", "board")
@@ -109,3 +138,40 @@ def partnership_glance(boards, today: date | None = None) -> Glance:
     glance.reviews = reviews.live[:NEXT_REVIEW_DEADLINES]
     glance.reviews_open, glance.reviews_overdue = len(reviews.live), len(reviews.overdue)
     return glance
+
+
+# --- The cache ----------------------------------------------------------------------------
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Start from the clock, not from 1, so a generation lost from the cache (evicted, or
+        # the cache restarted) never comes back to a number old glances are still kept under.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY, 0)
+    return generation
+
+
+def _cache_key(boards: list[Board], today: date) -> str:
+    ids = ",".join(str(pk) for pk in sorted(board.pk for board in boards))
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:32]  # any number of boards, short key
+    return f"reporting:glance:{_generation()}:{today.isoformat()}:{digest}"
+
+
+def data_changed(sender, **kwargs) -> None:
+    """Move every glance's key on when a row it may be made of is saved or deleted.
+
+    The new generation is taken at once, not when the transaction commits: a dashboard opened
+    in between may keep the old figures, but only until ``CACHE_SECONDS`` have passed.
+    """
+    if sender._meta.app_label not in SOURCE_APPS:
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not in the cache: start a new sequence
+        _generation()
+
+
+post_save.connect(data_changed, dispatch_uid="reporting.glance.saved")
+post_delete.connect(data_changed, dispatch_uid="reporting.glance.deleted")

@@ -93,7 +93,7 @@ def _dashboard(request, form=None, annual_form=None, status: int = 200):
                 )
                 for board in boards
             ],
-            "glance": partnership_glance(report_boards(user)),
+            "glance": partnership_glance(boards),
             "reports": reports_listed_for(user)[:LISTED_REPORTS],
             "sign_off": sign_off,
             "can_sign": set(),  # the sign-off section above the list offers it instead

@@ -3,7 +3,8 @@ the attendance grid with a column per quarter (Q1-Q4), as annual reports print i
 
 The grid is ``boards.grid.attendance_grid``, the attendance page's own, so a deputy counts as
 attendance and a date when an organisation was not a member counts neither way. A quarter with
-more than one meeting lists each meeting's mark in date order in its cell; one without a meeting
+more than one meeting lists each meeting's mark in date order in its cell (a count, "5 of 6",
+beyond three meetings); one without a meeting
 says "No meeting", or "Not yet" while it is still running. Six queries: the grid (three), the
 meetings that did not take place, the memberships and the sub-groups.
 """
@@ -11,7 +12,7 @@ meetings that did not take place, the memberships and the sub-groups.
 from dataclasses import dataclass, field
 from datetime import date
 
-from boards.grid import ABSENT, DEPUTY, MEMBER, attendance_grid
+from boards.grid import ABSENT, DEPUTY, MEMBER, attendance_grid, attendance_percentage
 from boards.models import Board, Meeting, Membership
 
 from . import Period
@@ -19,6 +20,8 @@ from . import Period
 MARKS = {MEMBER: "Member", DEPUTY: "Deputy", ABSENT: "Absent", None: "–"}
 NO_MEETING = "No meeting"
 NOT_YET = "Not yet"  # a quarter still running (or to come) when the report was produced
+# A quarter with more meetings than this gives each organisation's attendance as a count.
+LISTED = 3
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class GridLine:
 
     @property
     def percentage(self) -> float | None:
-        return round(100 * self.attended / self.expected, 1) if self.expected else None
+        return attendance_percentage(self.attended, self.expected)
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class GovernanceData:
 
     @property
     def percentage(self) -> float | None:
-        return round(100 * self.attended / self.expected, 1) if self.expected else None
+        return attendance_percentage(self.attended, self.expected)
 
     @property
     def organisations(self) -> int:
@@ -103,7 +106,14 @@ def _cell(marks: list[str | None], column: QuarterColumn) -> str:
         return NOT_YET if column.unfinished else NO_MEETING
     if all(mark is None for mark in marks):
         return MARKS[None]
-    return ", ".join(MARKS[mark] for mark in marks)
+    if len(marks) <= LISTED:
+        return ", ".join(MARKS[mark] for mark in marks)
+    # A board meeting often in a quarter (a task group, say): a count reads better than a list.
+    member = [mark for mark in marks if mark is not None]
+    deputies = member.count(DEPUTY)
+    present = member.count(MEMBER) + deputies
+    by_deputy = f" ({deputies} by deputy)" if deputies else ""
+    return f"{present} of {len(member)}{by_deputy}"
 
 
 def build_governance(period: Period) -> GovernanceData:

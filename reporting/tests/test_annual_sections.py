@@ -304,3 +304,17 @@ def test_quarters_not_yet_over_say_so_rather_than_no_meeting(year):
     assert data.grid_row("Organisation A").cells[3] == "Not yet"
     assert [c.unfinished for c in data.quarters] == [False, False, False, True]
     assert (data.held, data.scheduled) == (4, 1)
+
+
+def test_a_quarter_of_many_meetings_counts_attendance_instead_of_listing_it():
+    import datetime as dt
+
+    from boards.grid import ABSENT, DEPUTY, MEMBER
+    from reporting.sections.governance import QuarterColumn, _cell
+
+    days = tuple(dt.date(2025, 4, d) for d in (1, 8, 15, 22, 29))
+    column = QuarterColumn(1, days)
+    marks = [MEMBER, DEPUTY, ABSENT, None, MEMBER]  # not a member at the fourth
+    assert _cell(marks, column) == "3 of 4 (1 by deputy)"
+    assert _cell([MEMBER, ABSENT, MEMBER], QuarterColumn(1, days[:3])) == "Member, Absent, Member"
+    assert _cell([MEMBER] * 4, column) == "4 of 4"

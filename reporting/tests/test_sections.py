@@ -5,6 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from boards.keystats import StatisticRow, change
+from boards.models import Indicator
+from reporting.charts import MAX_BARS, change_chart
 from reporting.quarterly import QuarterlyReport
 from reporting.sections import Period
 from reporting.sections.actions import build_actions
@@ -130,6 +133,28 @@ def test_statistics_chart_has_a_bar_per_indicator_and_a_text_alternative(quarter
     ]  # fmt: skip
     assert "2 of 3 indicators can be compared" in chart.description
     assert "Largest rise: Violence with injury, +4.00%" in chart.description
+
+
+def test_a_chart_of_more_indicators_than_fit_a_page_draws_the_largest_changes():
+    # One SVG image cannot break across pages: past MAX_BARS the bars ran off the page unseen.
+    def statistic(name, current):
+        indicator = Indicator(name=name, better=Indicator.Better.LOWER)
+        return StatisticRow(
+            indicator=indicator,
+            year=YEAR,
+            quarter=QUARTER,
+            current=Decimal(current),
+            previous=Decimal(100),
+            change=change(current, "100", indicator.better),
+        )
+
+    rows = [statistic(f"Indicator {n:02}", str(100 + n)) for n in range(MAX_BARS + 10)]
+    chart = change_chart(rows, title="t")
+    assert len(chart.bars) == MAX_BARS
+    # The ten smallest changes (0% to +9%) are left off; the rest keep the table's order.
+    assert [bar.full_label for bar in chart.bars] == [f"Indicator {n:02}" for n in range(10, 50)]
+    assert "To fit the page, 10 indicators with smaller changes" in chart.description
+    assert chart.height * 174 / chart.width < 230  # mm: the figure and caption fit on A4
 
 
 # --- Community fund ------------------------------------------------------------------------
