@@ -1,7 +1,5 @@
 """Fixtures shared by every app's tests: personas and the gates for real services."""
 
-from importlib import import_module
-
 import pytest
 
 from partnership import roles
@@ -13,6 +11,7 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 def pytest_configure(config):
     support.give_this_xdist_worker_its_own_cache()
+    support.build_sqlite_test_databases_from_the_models(config)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -21,15 +20,6 @@ def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "load":
         return None  # another --dist asked for by name: xdist's own
     return support.scheduling_that_keeps_celery_worker_tests_together(config, log)
-
-
-# The data migrations whose rows the tests need: (app, migration, function). Each function
-# must be safe to run again; it is run with the current models.
-REFERENCE_DATA = [
-    ("partnership", "0001_roles", "create_roles"),
-    ("boards", "0003_status_key_presets", "install"),
-    ("reviews", "0004_review_types", "add_types"),
-]
 
 
 @pytest.fixture(autouse=True)
@@ -45,11 +35,8 @@ def reference_data(request, django_db_blocker):
     )
     if not uses_db:
         return
-    from django.apps import apps
-
     with django_db_blocker.unblock():
-        for app, migration, function in REFERENCE_DATA:
-            getattr(import_module(f"{app}.migrations.{migration}"), function)(apps, None)
+        support.install_reference_data()
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from django.core.management import call_command
 from partnership import roles
 from partnership.demo import DEMO_PASSWORD, DEMO_USERS
 
-pytestmark = pytest.mark.django_db
-
 
 def run_demo() -> str:
     from io import StringIO
@@ -20,49 +18,49 @@ def run_demo() -> str:
     return out.getvalue()
 
 
-def test_demo_prints_a_login_per_role_and_loads_again_without_duplicates(client):
-    """One test, as loading the demo takes seconds: logins, admin access, and a second load."""
-    output = run_demo()
-    users = get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS])
-    assert users.count() == len(roles.ROLES)
-    for username, _, _, role in DEMO_USERS:
-        user = users.get(username=username)
-        assert roles.user_roles(user) == {role}
-        assert user.check_password(DEMO_PASSWORD)
-        assert username in output and role in output
-    assert f"password: {DEMO_PASSWORD}" in output
-    # The MARAC's chair has a login too: the one demo user who reads a panel's access log.
-    assert "marac_chair" in output
-    staff = set(get_user_model().objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"admin"}  # only the administrator reaches Django's admin
-
-    total = get_user_model().objects.count()
-    second = run_demo()
-    assert get_user_model().objects.count() == total
-    assert "kept demo user chair" in second and "marac_chair" in second
-    response = client.post("/accounts/login/", {"username": "chair", "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-
-
 @pytest.mark.django_db(transaction=True)
-def test_loading_the_demo_sends_no_email(settings):
-    """Committed for real, as in `make demo`: the services' e-mails would go out at commit."""
+def test_demo_logins_fund_and_no_email_then_a_second_load_adds_nothing(client, settings):
+    """One test, as loading the demo takes seconds: it is loaded once, as `make demo` does
+    (committed for real, so the services' e-mails would go out at commit), on a known day, and
+    then once more. Checked: a login per role and admin access, no e-mail sent, the demo fund's
+    grants at every point of monitoring, and the second load adding nothing."""
     from django.core import mail
 
-    from funding.models import StageChange
+    from funding.models import (
+        Award,
+        ChangeRequest,
+        LedgerEntry,
+        MonitoringReturn,
+        StageChange,
+        balances,
+    )
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    run_demo()
-    assert StageChange.objects.count() > 30  # the demo went through the e-mailing services
-    assert mail.outbox == []
-
-
-def test_demo_fund_shows_grants_at_every_point_of_monitoring(client):
-    """A two-year post mid-way, a grant closed with money back, one waiting for review."""
-    from funding.models import Award, ChangeRequest, LedgerEntry, MonitoringReturn, balances
-
     with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0), tick=False):
-        run_demo()
+        output = run_demo()
+
+        # No e-mail, though the demo went through the e-mailing services.
+        assert StageChange.objects.count() > 30
+        assert mail.outbox == []
+
+        # A login per role; only the administrator reaches Django's admin.
+        users = get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS])
+        assert users.count() == len(roles.ROLES)
+        for username, _, _, role in DEMO_USERS:
+            user = users.get(username=username)
+            assert roles.user_roles(user) == {role}
+            assert user.check_password(DEMO_PASSWORD)
+            assert username in output and role in output
+        assert f"password: {DEMO_PASSWORD}" in output
+        # The MARAC's chair has a login too: the one demo user who reads a panel's access log.
+        assert "marac_chair" in output
+        staff = set(
+            get_user_model().objects.filter(is_staff=True).values_list("username", flat=True)
+        )
+        assert staff == {"admin"}  # only the administrator reaches Django's admin
+
+        # The fund: a two-year post mid-way, a grant closed with money back, one waiting for
+        # review.
         two_year = Award.objects.get(tranches__review_on__isnull=False)
         assert two_year.tranches.get(number=1).released_on is not None
         review = two_year.tranches.get(number=2)
@@ -78,3 +76,13 @@ def test_demo_fund_shows_grants_at_every_point_of_monitoring(client):
         client.force_login(get_user_model().objects.get(username="grants"))
         page = client.get("/funding/awards/?attention=overdue")
         assert two_year.application.reference in page.content.decode()
+        client.logout()
+
+        # Loading again adds nothing, and the demo logins work.
+        total = get_user_model().objects.count()
+        second = run_demo()
+        assert get_user_model().objects.count() == total
+        assert "kept demo user chair" in second and "marac_chair" in second
+        assert mail.outbox == []
+        response = client.post("/accounts/login/", {"username": "chair", "password": DEMO_PASSWORD})
+        assert response.status_code == 302

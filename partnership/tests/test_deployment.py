@@ -13,6 +13,25 @@ from partnership.settings import INSTALLED_APPS
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.django_db
+def test_the_migrations_match_the_models():
+    """A model changed without its migration fails here, in both runs: the embedded run builds
+    its test database from the models rather than the migrations (see tests.support)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    out = StringIO()
+    # --no-migrations hides the project's migrations from Django; this check needs them.
+    with override_settings(MIGRATION_MODULES={}):
+        try:
+            call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+        except SystemExit as exit:
+            pytest.fail(f"models and migrations differ (exit {exit.code}):\n{out.getvalue()}")
+    assert "No changes detected" in out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
