@@ -455,7 +455,9 @@ class Loader:
 
     def meetings(self, panel: Panel, spec: dict, memberships: list[Membership]) -> None:
         start, end = spec["hours"]
-        since = add_months(self.today, -12)
+        # Held meetings start just after the oldest referral of the year (355 days ago, give or
+        # take three), so every meeting has cases to hear whatever day the demo is loaded.
+        since = self.today - timedelta(days=350)
         month = add_months(self.today.replace(day=1), -13)
         for _ in range(17):
             first = month
