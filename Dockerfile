@@ -46,6 +46,12 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY --from=assets /build/node_modules ./node_modules
 COPY . .
 
+# A partnership's own logo: keep its folder in the build context and build with
+# --build-arg PARTNERSHIP_BRAND_DIR=/app/<folder>, so that collectstatic publishes it and the
+# PDF renderer finds it at run time (README, "Configuration").
+ARG PARTNERSHIP_BRAND_DIR=""
+ENV PARTNERSHIP_BRAND_DIR=$PARTNERSHIP_BRAND_DIR
+
 # Gather static files with whitenoise's manifest storage, which settings select only when
 # DJANGO_ENV=production. Production settings refuse to load without these variables, so they
 # are given placeholder values for this one command only: none of them reaches the final

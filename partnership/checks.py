@@ -49,17 +49,30 @@ def broker_check(app_configs, **kwargs):
 
 @register()
 def logo_check(app_configs, **kwargs):
-    """The logo is looked up as a static file by the page header and every PDF cover."""
-    from django.contrib.staticfiles import finders
+    """The logo is looked up as a static file by the page header and every PDF cover.
 
-    if not settings.PARTNERSHIP_LOGO or finders.find(settings.PARTNERSHIP_LOGO):
+    This looks in the static folders. In production the page header links to the collected copy;
+    one that collectstatic never gathered is left off the page with a warning in the log
+    (``context_processors.logo_url``), since this check also runs before collectstatic does.
+    """
+    from django.contrib.staticfiles import finders
+    from django.core.exceptions import SuspiciousFileOperation
+
+    name = settings.PARTNERSHIP_LOGO
+    if not name:
         return []
+    try:
+        if finders.find(name):
+            return []
+    except SuspiciousFileOperation:
+        pass
     return [
         Warning(
-            f"The partnership logo {settings.PARTNERSHIP_LOGO!r} is not a static file: pages "
-            "and reports will show a broken image.",
+            f"The partnership logo {name!r} is not a static file: pages and reports will show "
+            "no logo.",
             hint="Set PARTNERSHIP_BRAND_DIR to the folder holding the logo and PARTNERSHIP_LOGO "
-            'to "brand/<file name>", or leave PARTNERSHIP_LOGO unset for the default.',
+            'to "brand/<file name>" (with Docker, build with --build-arg PARTNERSHIP_BRAND_DIR), '
+            "or leave PARTNERSHIP_LOGO unset for the default.",
             id="partnership.W003",
         )
     ]

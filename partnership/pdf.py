@@ -7,6 +7,7 @@ the worker's log; it does not stop the report.
 """
 
 import mimetypes
+import os
 import threading
 from urllib.parse import urlparse
 
@@ -31,7 +32,7 @@ def _static_file(url: str) -> tuple[str, str]:
     """
     parsed = urlparse(url)
     if parsed.scheme not in ("static", "") or parsed.netloc:
-        raise FetchRefused(f"PDF rendering fetches static files only, not {parsed.scheme}: URLs")
+        raise FetchRefused(f"PDF rendering fetches static files only, not {url!r}")
     relative = parsed.path.lstrip("/")
     prefix = settings.STATIC_URL.strip("/") + "/"
     if relative.startswith(prefix):
@@ -40,7 +41,7 @@ def _static_file(url: str) -> tuple[str, str]:
         found = finders.find(relative) if relative else None
     except SuspiciousFileOperation:
         found = None
-    if not found:
+    if not found or not os.path.isfile(found):
         raise FetchRefused(f"no static file {relative!r}")
     return found, relative
 

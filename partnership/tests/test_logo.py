@@ -98,3 +98,30 @@ def test_an_image_from_elsewhere_is_left_out_and_the_pdf_still_builds():
     )
     page = PdfReader(io.BytesIO(html_to_pdf(html))).pages[0]
     assert "Before" in page.extract_text() and "After" in page.extract_text()
+
+
+@pytest.fixture
+def collected_without_the_logo(settings, tmp_path):
+    """Production's static storage, whose manifest (here: none gathered) lacks the logo."""
+    from partnership.context_processors import logo_url
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    logo_url.cache_clear()
+    yield
+    logo_url.cache_clear()
+
+
+def test_a_logo_collectstatic_never_gathered_is_left_off_not_fatal(collected_without_the_logo):
+    from partnership.context_processors import logo_url
+
+    assert logo_url("img/partnership-logo.svg") == ""
+
+
+def test_an_absolute_logo_path_is_named_by_the_check_not_a_crash(settings):
+    settings.PARTNERSHIP_LOGO = "/etc/hostname"
+    warnings = [m for m in run_checks() if m.id == "partnership.W003"]
+    assert len(warnings) == 1 and "is not a static file" in warnings[0].msg

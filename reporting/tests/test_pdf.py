@@ -58,7 +58,18 @@ def test_render_pdf_uses_the_named_template_and_partnership_name(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1/secret", "file:///etc/passwd", "static:/no/such/file.css"]
+    "url",
+    [
+        "http://127.0.0.1/secret",
+        "file:///etc/passwd",
+        "static:/no/such/file.css",
+        "../../../../etc/passwd",  # a relative reference reaches the fetcher as written
+        "static:/../../etc/passwd",
+        "vendor/htmx/../../../../etc/passwd",
+        "//evil.example/x.png",
+        "/etc/passwd",
+        "css/",  # a folder, not a file
+    ],
 )
 def test_pdf_rendering_fetches_nothing_but_static_files(url):
     with pytest.raises(FetchRefused):
