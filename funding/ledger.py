@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Award, Fund, LedgerEntry, Tranche, balances
+from .models import Award, Fund, LedgerEntry, Tranche, balances, balances_by_fund
 
 K = LedgerEntry.Kind
 
@@ -70,6 +70,16 @@ def commit(award: Award, *, by=None, on: date | None = None) -> LedgerEntry:
             {"amount": f"The fund has £{available:,.2f} available to commit; "
                        f"this award needs £{award.amount:,.2f}."}
         )  # fmt: skip
+    if on is not None and on < timezone.localdate():
+        # Dated in the past, the award must also fit what the fund held that day, or the
+        # fund's position as at that day would show more committed than it had.
+        then = balances_by_fund([fund.pk], as_at=on)[fund.pk].available
+        if award.amount > then:
+            raise ValidationError(
+                {"amount": f"On {on:%-d %B %Y}, the day of the decision, the fund had "
+                           f"£{then:,.2f} available to commit; this award needs "
+                           f"£{award.amount:,.2f}."}
+            )  # fmt: skip
     return _entry(fund, K.COMMITTED, award.amount, by=by, on=on, award=award,
                   note=f"Award to {award.application.reference}")  # fmt: skip
 

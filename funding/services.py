@@ -28,6 +28,7 @@ from .models import (
     Score,
     Stage,
     StageChange,
+    balances_by_fund,
 )
 from .models.applications import NEEDS_CHARITY_NUMBER, NEEDS_COMPANY_NUMBER
 from .notify import tell_applicant
@@ -348,6 +349,19 @@ def record_decision(
     return decision
 
 
+def _commitment_day(award, decision) -> date:
+    """The day the ledger commits an award: the deciding meeting's, so the fund's position as at
+    a past day counts it from its decision; but if the money that covers it was recorded after
+    that meeting, the day it is recorded, so the fund never shows more committed than it held."""
+    today = timezone.localdate()
+    decided = min(decision.meeting.date, today)
+    if decided < today:
+        fund_id = award.application.round.fund_id
+        if balances_by_fund([fund_id], as_at=decided)[fund_id].available < award.amount:
+            return today
+    return decided
+
+
 def _approve(application, decision, *, by, amount, starts_on, months, conditions, tranches):
     errors = {}
     if not amount or amount <= 0:
@@ -374,9 +388,8 @@ def _approve(application, decision, *, by, amount, starts_on, months, conditions
     for number, spec in enumerate(tranches, start=1):
         award.tranches.create(number=number, amount=spec.amount, release_on=spec.release_on,
                               review_on=spec.review_on)  # fmt: skip
-    # Committed on the day of the deciding meeting; refused, undoing all of this, if the fund
-    # cannot cover it.
-    ledger.commit(award, by=by, on=min(decision.meeting.date, timezone.localdate()))
+    ledger.commit(award, by=by, on=_commitment_day(award, decision))  # refused, undoing all
+    # of this, if the fund cannot cover it
     # Imported here: monitoring builds on the pipeline, not the other way round.
     from .monitoring import schedule_returns
 

@@ -5,6 +5,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
@@ -186,3 +187,33 @@ def test_two_officers_approving_at_once_cannot_over_commit_the_fund():
     assert sorted(outcomes) == ["committed"] + ["refused"] * 9
     assert balances(fund.pk).committed == D("60000")
     assert balances(fund.pk).available == D("40000")
+
+
+@pytest.mark.django_db
+def test_an_award_dated_at_a_past_meeting_must_fit_what_the_fund_held_that_day():
+    from funding.models import balances_by_fund
+
+    fund = FundFactory()
+    award = award_of("5000", fund)
+    ledger.receive(fund, Decimal("8000"), note="Arrived after the meeting", on=dt.date(2026, 5, 1))
+    with pytest.raises(ValidationError) as refused:
+        ledger.commit(award, on=dt.date(2026, 4, 20))
+    assert "On 20 April 2026, the day of the decision" in str(refused.value)
+    assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.COMMITTED).exists()
+    entry = ledger.commit(award, on=dt.date(2026, 5, 2))
+    assert entry.on == dt.date(2026, 5, 2)
+    then = balances_by_fund([fund.pk], as_at=dt.date(2026, 5, 2))[fund.pk]
+    assert then.committed == Decimal("5000")
+
+
+@pytest.mark.django_db
+def test_a_decision_whose_money_was_recorded_after_the_meeting_is_committed_on_the_day_typed():
+    from funding.services import _commitment_day
+
+    fund = FundFactory()
+    award = award_of("5000", fund)  # decided at a meeting on 25 February 2026
+    ledger.receive(fund, Decimal("8000"), note="Recorded late", on=dt.date(2026, 3, 2))
+    with time_machine.travel(dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC), tick=False):
+        assert _commitment_day(award, award.decision) == dt.date(2026, 3, 9)
+        ledger.receive(fund, Decimal("9000"), note="Held before", on=dt.date(2026, 2, 1))
+        assert _commitment_day(award, award.decision) == dt.date(2026, 2, 25)

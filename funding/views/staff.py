@@ -52,6 +52,7 @@ from ..models import (
     Stage,
     StageChange,
     balances,
+    balances_by_fund,
 )
 from ..permissions import can_manage_funding, can_read_funding
 
@@ -111,7 +112,9 @@ def _stage_counts(rounds) -> dict[int, list[tuple[str, int]]]:
 @require_GET
 def index(request):
     today = timezone.localdate()
-    funds = [(fund, balances(fund.pk)) for fund in Fund.objects.order_by("-active", "name")]
+    all_funds = list(Fund.objects.order_by("-active", "name"))
+    positions = balances_by_fund(fund.pk for fund in all_funds)
+    funds = [(fund, positions[fund.pk]) for fund in all_funds]
     rounds = list(
         FundingRound.objects.select_related("fund")
         .filter(closes_on__gte=today - timedelta(days=365))
