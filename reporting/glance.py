@@ -1,15 +1,15 @@
 """The partnership at a glance, for the chair's dashboard: the boards the user reports on.
 
 Read through the boards', funding's and reviews' own data functions. Attendance costs three
-queries for all the boards together, a plan summary four per plan, a fund's balance one, and
-the reviews beneath the boards six, so a glance grows with the number of plans and funds, never
-with the number of meetings, members, actions, ledger entries or reviews.
+queries for all the boards together, a plan summary four per plan, the funds' balances one, and
+the reviews beneath the boards six, so a glance grows with the number of plans, never with the
+number of funds, meetings, members, actions, ledger entries or reviews.
 
 The dashboard is opened far more often than the data under it changes, so a glance is kept in
 the cache for a few minutes, keyed by the set of boards and the day (figures such as "overdue"
 are the day's). Saving or deleting anything in the boards, funding or reviews apps moves the
 cache on (a new generation in every key), so a chair sees an attendance record or an award as
-soon as it is saved; the time limit covers what skips the signals (``update()``, bulk loads).
+soon as it is committed; the time limit covers what skips the signals (``update()``, bulk loads).
 """
 
 import hashlib
@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils import timezone
 from boards.grid import attendance_grids, attendance_percentage
 from boards.models import Action, Board, Meeting, StrategicPlan
 from boards.plans import PlanSummary, plan_summary
-from funding.models import Balances, Fund, balances
+from funding.models import Balances, Fund, balances_by_fund
 from partnership.periods import FinancialYear
 from reviews.summaries import ReviewLine, review_summary
 
@@ -131,7 +132,8 @@ def build_glance(boards: list[Board], today: date) -> Glance:
         .order_by("board__name")
     )
     funds = Fund.objects.filter(board__in=boards, active=True).order_by("name")
-    glance.funds = [FundGlance(fund, balances(fund.pk)) for fund in funds]
+    positions = balances_by_fund(fund.pk for fund in funds)
+    glance.funds = [FundGlance(fund, positions[fund.pk]) for fund in funds]
     beneath = boards_beneath(*(board.pk for board in boards))
     review_panels = Board.objects.filter(pk__in=beneath, kind=Board.Kind.REVIEW_PANEL)
     reviews = review_summary(review_panels.values("pk"), year.start, today, today)
@@ -159,18 +161,30 @@ def _cache_key(boards: list[Board], today: date) -> str:
     return f"reporting:glance:{_generation()}:{today.isoformat()}:{digest}"
 
 
-def data_changed(sender, **kwargs) -> None:
-    """Move every glance's key on when a row it may be made of is saved or deleted.
+# Rows written on every page view (the case panels' access log) or beside every save (the audit
+# history) say nothing a glance shows: they leave the cache alone.
+IGNORED_MODELS = frozenset({"accesslog"})
 
-    The new generation is taken at once, not when the transaction commits: a dashboard opened
-    in between may keep the old figures, but only until ``CACHE_SECONDS`` have passed.
-    """
-    if sender._meta.app_label not in SOURCE_APPS:
-        return
+
+def _next_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not in the cache: start a new sequence
         _generation()
+
+
+def data_changed(sender, **kwargs) -> None:
+    """Move every glance's key on when a row it may be made of is saved or deleted.
+
+    The generation moves when the transaction commits, so a dashboard opened in between cannot
+    keep the old figures under the new key. A save outside a transaction moves it at once.
+    """
+    meta = sender._meta
+    if meta.app_label not in SOURCE_APPS or meta.model_name in IGNORED_MODELS:
+        return
+    if meta.model_name.startswith("historical"):
+        return
+    transaction.on_commit(_next_generation)
 
 
 post_save.connect(data_changed, dispatch_uid="reporting.glance.saved")

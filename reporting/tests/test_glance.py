@@ -58,13 +58,15 @@ def test_the_glance_counts_its_queries(quarter, django_assert_num_queries):
         partnership_glance(loaded, today=TODAY)
 
 
-def test_recorded_attendance_shows_on_the_next_visit(quarter):
+def test_recorded_attendance_shows_on_the_next_visit(quarter, django_capture_on_commit_callbacks):
     before = partnership_glance(boards_of(quarter), today=TODAY).attendance[0]
     absent = Attendance.objects.filter(
         meeting__board=quarter.board, status=Attendance.Status.ABSENT
     ).first()
     absent.status = Attendance.Status.ATTENDED
-    absent.save()
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        absent.save()  # a request's save, committed at its end
+    assert committed  # the cache moves on when the change commits, not before
     after = partnership_glance(boards_of(quarter), today=TODAY).attendance[0]
     assert after.attended == before.attended + 1
     assert after == build_glance(list(boards_of(quarter)), TODAY).attendance[0]
@@ -91,3 +93,18 @@ def test_attendance_costs_the_same_queries_for_one_board_or_six():
         return len(queries)
 
     assert cost(made[:1]) == cost(made)
+
+
+def test_page_views_of_case_panels_leave_the_glance_in_the_cache(
+    quarter, django_capture_on_commit_callbacks
+):
+    from reporting.glance import data_changed
+    from reviews.models import AccessLog
+
+    with django_capture_on_commit_callbacks() as moved:
+        data_changed(AccessLog)  # written on every view of a case
+        data_changed(Attendance.history.model)  # the audit trail beside every save
+    assert moved == []
+    with django_capture_on_commit_callbacks() as moved:
+        data_changed(Attendance)
+    assert len(moved) == 1
