@@ -671,8 +671,14 @@ class Progress:
         return round(100 * self.actions_complete / self.actions)
 
 
+def _complete_by(status, day: date) -> Q:
+    """Complete on ``day``: marked complete, on or before it (so a report as at a past day
+    counts a later completion as still open)."""
+    return Q(status=status) & (Q(completed_on__isnull=True) | Q(completed_on__lte=day))
+
+
 def _action_counts(today: date):
-    done = Q(status=RecommendationAction.Status.COMPLETE)
+    done = _complete_by(RecommendationAction.Status.COMPLETE, today)
     return {
         "actions": Count("pk"),
         "actions_complete": Count("pk", filter=done),
@@ -681,14 +687,16 @@ def _action_counts(today: date):
 
 
 def progress_by_review(reviews: Iterable[Review], today: date | None = None) -> dict:
-    """Review id -> Progress, in two queries however many reviews."""
+    """Review id -> Progress as at ``today`` (the real today by default), in two queries however
+    many reviews."""
     today = today or timezone.localdate()
     ids = [review.pk for review in reviews]
+    done = _complete_by(Recommendation.Status.COMPLETE, today)
     recs = (
         Recommendation.objects.filter(review_id__in=ids)
         .order_by()
         .values("review_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=Recommendation.Status.COMPLETE)))
+        .annotate(n=Count("pk"), done=Count("pk", filter=done))
     )
     actions = (
         RecommendationAction.objects.filter(recommendation__review_id__in=ids)
@@ -729,7 +737,10 @@ def progress_by_organisation(panel: Board, today: date | None = None) -> list:
         Recommendation.objects.filter(review__panel=panel)
         .order_by()
         .values("lead_organisations")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=Recommendation.Status.COMPLETE)))
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=_complete_by(Recommendation.Status.COMPLETE, today)),
+        )
     )
     counts: dict = {}
     for row in rows:

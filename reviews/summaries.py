@@ -15,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from . import clocks
-from .models import ClockRule, ParallelProcess, Recommendation, RecommendationAction, Review
-from .statutory import Progress
+from .models import ClockRule, ParallelProcess, Review
+from .statutory import Progress, progress_by_review
 
 # For a report's reader: what "complete on <day>" rests on, as the models cannot say more.
 AS_AT_NOTE = (
@@ -112,7 +112,7 @@ def review_summary(
         .order_by("reference")
     )
     summary = ReviewSummary(start=start, end=end, as_at=as_at, due_between=due_between)
-    progress = progress_as_at(reviews, as_at)
+    progress = progress_by_review(reviews, as_at)
     for review in reviews:
         loaded = {
             "clocks": list(review.review_type.clocks.all()),
@@ -147,42 +147,6 @@ def review_summary(
     )
     summary.deadlines_due.sort(key=lambda line: (line.due_on, line.reference))
     return summary
-
-
-def progress_as_at(reviews: list[Review], day: date) -> dict[int, Progress]:
-    """Review id -> Progress as at ``day``, in two queries however many reviews.
-
-    ``reviews.statutory.progress_by_review`` counts today's statuses; this reads the completion
-    dates, so a recommendation completed after ``day`` counts as open on it.
-    """
-    ids = [review.pk for review in reviews]
-    done_rec = Q(status=Recommendation.Status.COMPLETE, completed_on__lte=day)
-    recs = (
-        Recommendation.objects.filter(review_id__in=ids)
-        .order_by()
-        .values("review_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=done_rec))
-    )
-    done = Q(status=RecommendationAction.Status.COMPLETE, completed_on__lte=day)
-    actions = (
-        RecommendationAction.objects.filter(recommendation__review_id__in=ids)
-        .order_by()
-        .values("recommendation__review_id")
-        .annotate(
-            total=Count("pk"),
-            complete=Count("pk", filter=done),
-            overdue=Count("pk", filter=~done & Q(due_on__lt=day)),
-        )
-    )
-    found: dict = {
-        row["review_id"]: {"recommendations": row["n"], "recommendations_complete": row["done"]}
-        for row in recs
-    }
-    for row in actions:
-        found.setdefault(row["recommendation__review_id"], {}).update(
-            actions=row["total"], actions_complete=row["complete"], actions_overdue=row["overdue"]
-        )
-    return {pk: Progress(**found.get(pk, {})) for pk in ids}
 
 
 def _live_on(review: Review, day: date) -> bool:
