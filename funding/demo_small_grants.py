@@ -1,12 +1,13 @@
 """Demo small grants: the community fund's small-grants round in the last complete financial
-year, decided at the strategic board's December and March meetings, so the annual report for that
-year has awards to list. Every group and project is invented.
+year, decided at the strategic board's last meetings of the third and fourth quarters (December
+and March for a board meeting quarterly), so the annual report for that year has awards to list.
+Every group and project is invented.
 
 The applications go through the real services, as in ``funding.demo``. The services work on
-"today" (a round must be open, a project must start later, a commitment is dated the day it is
-recorded), so the round is opened for the load and then moved into the past; each award is
-committed on the day of the meeting that decided it. The demo replays a year that happened
-before it was loaded, and the ledger then reads as it would have been kept at the time.
+"today" (a round must be open, a project must start later), so the round is opened for the load
+and then moved into the past; each award is committed on the day of the meeting that decided it.
+The demo replays a year that happened before it was loaded, and the ledger then reads as it
+would have been kept at the time.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -34,7 +35,7 @@ from .models import (
 D = Decimal
 
 # organisation, type, number, project, (budget category, what it pays for, amount)...,
-# the board meeting of the year that decided it (2: December, 3: March)
+# the quarter whose last board meeting decided it (3: October to December, 4: January to March)
 SMALL_GRANTS = [
     (
         "Ashgrove Neighbourhood Watch",
@@ -43,7 +44,7 @@ SMALL_GRANTS = [
         "Property marking kits and doorstep-scam talks for older residents",
         [("Equipment", "Forty UV property marking kits", "520"),
          ("Venue hire", "Four afternoon talks in the community hall", "230")],
-        2,
+        3,
     ),
     (
         "Kingsmead Estate Tenants' Association",
@@ -52,7 +53,7 @@ SMALL_GRANTS = [
         "Motion-sensor lighting for the estate's rear alleyways",
         [("Equipment", "Twelve solar motion-sensor lights, fitted", "2160"),
          ("Publicity and materials", "Letters and a residents' meeting", "240")],
-        2,
+        3,
     ),
     (
         "Riverside Taxi and Private Hire Drivers' Association",
@@ -61,7 +62,7 @@ SMALL_GRANTS = [
         "Training drivers to spot and report child exploitation",
         [("Training", "Six evening sessions with a specialist trainer", "2700"),
          ("Publicity and materials", "Reporting cards for every licensed vehicle", "500")],
-        2,
+        3,
     ),
     (
         "Brookfield Park Friends",
@@ -70,7 +71,7 @@ SMALL_GRANTS = [
         "Volunteer park wardens on summer evenings",
         [("Volunteer expenses", "Travel and refreshments for 15 volunteers", "640"),
          ("Equipment", "High-visibility jackets, radios and first-aid kits", "610")],
-        3,
+        4,
     ),
     (
         "Riverside Young Carers' Forum",
@@ -79,17 +80,19 @@ SMALL_GRANTS = [
         "Online safety and sextortion workshops for young carers",
         [("Training", "Eight workshops run by a youth worker", "480"),
          ("Venue hire", "Room hire at the youth hub", "120")],
-        3,
+        4,
     ),
 ]  # fmt: skip
 
 
-def _meetings(board, year: FinancialYear) -> list[Meeting]:
-    return list(
-        Meeting.objects.filter(
-            board=board, starts_at__date__gte=year.start, starts_at__date__lte=year.end
-        ).order_by("starts_at")
-    )
+def _deciding_meetings(board, year: FinancialYear) -> dict[int, Meeting]:
+    """Quarter -> the board's last meeting in it, for the quarters that had one."""
+    found = {}
+    for meeting in Meeting.objects.filter(
+        board=board, starts_at__date__gte=year.start, starts_at__date__lte=year.end
+    ).order_by("starts_at"):
+        found[year.quarter_of(meeting.date)] = meeting
+    return found
 
 
 def _complete(application, kind, number, lines, areas) -> None:
@@ -184,9 +187,9 @@ def load(fund: Fund, *, admin, officer, log) -> list[Award]:
     if FundingRound.objects.filter(slug=slug).exists():
         log(f"kept the small grants of {year.label} (already loaded)")
         return []
-    meetings = _meetings(fund.board, year)
-    if len(meetings) < 4:
-        log(f"no board meetings in {year.label}, so no small grants")
+    meetings = _deciding_meetings(fund.board, year)
+    if not {3, 4} <= set(meetings):
+        log(f"no board meeting in the last two quarters of {year.label}, so no small grants")
         return []
     defaults.install()
     round_ = FundingRound.objects.create(
@@ -206,14 +209,14 @@ def load(fund: Fund, *, admin, officer, log) -> list[Award]:
     round_.key_themes.set(KeyTheme.objects.all())
     areas = list(PriorityArea.objects.all()[:1])
     awards = []
-    for organisation, kind, number, title, lines, meeting_index in SMALL_GRANTS:
+    for organisation, kind, number, title, lines, quarter in SMALL_GRANTS:
         amount = sum(D(value) for _, _, value in lines)
         application = submit_bid(
             round_, organisation, title, amount, areas,
             email=f"secretary@{organisation.split()[0].lower()}-group.example",
         )  # fmt: skip
         _through_to_decision(application, officer, kind, number, lines, areas)
-        meeting = meetings[meeting_index]
+        meeting = meetings[quarter]
         award = _award(application, meeting, by=admin, officer=officer, today=today)
         Application.objects.filter(pk=application.pk).update(start_date=award.starts_on)
         awards.append(award)
@@ -226,6 +229,6 @@ def load(fund: Fund, *, admin, officer, log) -> list[Award]:
     total = sum(award.amount for award in awards)
     log(
         f"created {round_.name}: {len(awards)} awards, £{total:,.2f}, decided at the board's "
-        f"meetings of {meetings[2].date:%-d %B %Y} and {meetings[3].date:%-d %B %Y}"
+        f"meetings of {meetings[3].date:%-d %B %Y} and {meetings[4].date:%-d %B %Y}"
     )
     return awards

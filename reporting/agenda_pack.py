@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -43,6 +44,12 @@ VERSIONS = {
 # passes settle it in practice, the third is a guard against a pathological agenda.
 LAYOUT_PASSES = 3
 POINTS_PER_MM = 72 / 25.4
+
+# The membership list runs in the order of the roles' choices: Chair, Deputy Chair, members...
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(n)) for n, role in enumerate(Membership.Role.values)),
+    default=Value(len(Membership.Role.values)),
+)
 
 TYPE_NAMES = {
     ".doc": "Word",
@@ -121,8 +128,8 @@ def _read_paper(paper, item: AgendaItem, public: bool) -> PackPaper:
     if public and item.exempt:
         entry.note = "Not for publication: the item is exempt, so its paper is left out."
         return entry
-    extension = Path(paper.file.name).suffix.lower()
-    if extension != ".pdf":
+    if not paper.is_pdf:
+        extension = Path(paper.file.name).suffix.lower()
         kind = TYPE_NAMES.get(extension, extension.lstrip(".").upper())
         entry.note = f"{kind} document: open it from the meeting's page."
         return entry
@@ -148,7 +155,6 @@ def _read_paper(paper, item: AgendaItem, public: bool) -> PackPaper:
 def _page_sizes(content: bytes) -> list[tuple[float, float]]:
     """Each page's displayed width and height in points; [] if the PDF cannot be used."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(content))
@@ -160,7 +166,7 @@ def _page_sizes(content: bytes) -> list[tuple[float, float]]:
             width, height = float(box.width), float(box.height)
             sizes.append((height, width) if page.rotation % 180 else (width, height))
         return sizes
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError):
+    except Exception:  # noqa: BLE001 (a damaged file fails in many ways; any of them means "unreadable")
         return []
 
 
@@ -221,7 +227,7 @@ class AgendaPack(ReportKind):
             Membership.objects.on(meeting.date)
             .filter(board_id=meeting.board_id)
             .select_related("person", "organisation", "deputy")
-            .order_by("role", "person__full_name")
+            .order_by(ROLE_ORDER, "person__full_name")
         )
         papers_total = sum(len(item.papers.all()) for item in items) or 1
         done = 0
@@ -257,8 +263,10 @@ class AgendaPack(ReportKind):
         front = _front_pages(data)
         writer = PdfWriter()
         # The papers' own bookmarks would bury the pack's: one bookmark per paper instead.
-        writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-        writer.add_outline_item(title="Agenda", page_number=0)
+        front_reader = PdfReader(io.BytesIO(front))
+        writer.append(front_reader, import_outline=False)
+        # The cover is page one; the membership and agenda follow it.
+        writer.add_outline_item(title="Agenda", page_number=min(1, len(front_reader.pages) - 1))
         for item, paper in data.included:
             writer.append(PdfReader(io.BytesIO(paper.content)), import_outline=False)
             writer.add_outline_item(

@@ -1,18 +1,20 @@
 """Who may ask for reports, on which boards, and who may see a report once built.
 
 Chairs, board officers and administrators use the reports area. Board officers and
-administrators report on every board; anyone else only on the boards they sit on (their chair's
-seat or a member's). A built report is for the person who asked, for board officers, and for
-the people with the reports role who sit on its board when the scheduler made it as a draft or
-when it is an annual report (an officer prepares it, the chair signs it off) or a meeting's
-agenda pack. Anyone else gets 404, so a report's address tells them nothing.
+administrators report on every board; anyone else only on the boards they sit on today (their
+chair's seat or a member's): someone who has left a board no longer receives its reports. A built
+report is for the person who asked, for board officers, and for the people with the reports role
+who sit on its board when the scheduler made it as a draft, or when it is an annual report (an
+officer prepares it, the chair signs it off) or a meeting's agenda pack. Anyone else gets 404,
+so a report's address tells them nothing.
 """
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from boards.models import Board
-from boards.permissions import can_manage_boards, visible_boards
+from boards.models import Board, Membership
+from boards.permissions import can_manage_boards
 from partnership import roles
 
 from .models import ReportRequest
@@ -26,12 +28,22 @@ def can_use_reports(user) -> bool:
     return user.is_authenticated and roles.has_role(user, REPORT_ROLES)
 
 
+def sitting_boards(user):
+    """Boards the user sits on today; every board for a board officer."""
+    if can_manage_boards(user):
+        return Board.objects.all()
+    if not user.is_authenticated:
+        return Board.objects.none()
+    seats = Membership.objects.on(timezone.localdate()).filter(person__user=user)
+    return Board.objects.filter(pk__in=seats.values("board_id"))
+
+
 def report_boards(user):
     """Boards the user may ask for a report on. Case panels report through their parent board."""
     if not can_use_reports(user):
         return Board.objects.none()
     return (
-        visible_boards(user)
+        sitting_boards(user)
         .filter(active=True)
         .exclude(kind__in=(Board.Kind.PANEL, Board.Kind.REVIEW_PANEL))
     )
@@ -42,7 +54,7 @@ def reports_listed_for(user):
     if not can_use_reports(user):
         return ReportRequest.objects.none()
     shared = Q(requested_by__isnull=True) | Q(kind__in=SHARED_WITH_THE_BOARD)
-    theirs = shared & Q(board__in=visible_boards(user))
+    theirs = shared & Q(board__in=sitting_boards(user))
     return ReportRequest.objects.filter(Q(requested_by=user) | theirs).select_related("board")
 
 
@@ -54,7 +66,7 @@ def can_see_report(user, report: ReportRequest) -> bool:
     return (
         (report.requested_by_id is None or report.kind in SHARED_WITH_THE_BOARD)
         and report.board_id is not None
-        and visible_boards(user).filter(pk=report.board_id).exists()
+        and sitting_boards(user).filter(pk=report.board_id).exists()
     )
 
 

@@ -143,6 +143,11 @@ class Paper(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def is_pdf(self) -> bool:
+        """A PDF paper is merged into the agenda pack; other documents are listed there."""
+        return self.file.name.lower().endswith(".pdf")
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):

@@ -79,8 +79,14 @@ def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     context = _meeting_page_data(meeting)
     context["can_manage"] = can_manage_boards(request.user)
-    # Chairs and officers build the agenda pack (in the reports area, linked by address only).
-    context["can_build_pack"] = roles.has_role(request.user, (roles.CHAIR, roles.BOARD_OFFICER))
+    # Chairs and officers build the agenda pack (in the reports area, linked by address only),
+    # for the active boards that report; case panels do not.
+    board = meeting.board
+    context["can_build_pack"] = (
+        board.active
+        and board.kind not in (board.Kind.PANEL, board.Kind.REVIEW_PANEL)
+        and roles.has_role(request.user, (roles.CHAIR, roles.BOARD_OFFICER))
+    )
     context["crumbs"] = _crumbs(meeting.board)
     context["previous"] = meeting.previous()
     # Corrections to attendance after the meeting, with who made them (the audit history).

@@ -172,6 +172,17 @@ def test_the_pack_has_bookmarks_for_the_agenda_and_each_paper(meeting):
     _, reader = build(meeting)
     titles = [entry.title for entry in reader.outline]
     assert titles == ["Agenda", "2. Performance", "3. Hotspots", "4. Applications"]
+    agenda = reader.get_destination_page_number(reader.outline[0])
+    assert agenda == 1 and "Agenda" in reader.pages[agenda].extract_text()
+
+
+def test_the_membership_lists_the_chair_first(meeting):
+    adviser = Membership.objects.filter(board=meeting.board, role="member").first()
+    adviser.role = Membership.Role.ADVISER
+    adviser.save()
+    data, _ = build(meeting)
+    assert [m.role for m in data.members][0] == Membership.Role.CHAIR
+    assert data.members[-1].role == Membership.Role.ADVISER
 
 
 def test_the_membership_on_the_day_is_listed(meeting):
@@ -263,10 +274,28 @@ def test_a_chair_of_another_board_sees_neither_the_page_nor_the_pack(
     assert client.get(reverse("reporting:download", args=[report.pk])).status_code == 404
 
 
-def test_a_member_without_the_reports_role_is_refused(client, meeting):
-    member = persona(None, "member")
-    client.force_login(member)
+def test_a_member_of_the_board_without_the_reports_role_is_refused(client, meeting):
+    seat = Membership.objects.filter(board=meeting.board).first()
+    seat.person.user = persona(None, "member")
+    seat.person.save()
+    client.force_login(seat.person.user)
+    assert client.get(meeting.get_absolute_url()).status_code == 200  # sees the meeting
     assert client.get(pack_url(meeting)).status_code in (403, 404)
+
+
+def test_a_chair_who_has_left_the_board_no_longer_sees_its_packs(
+    client, officer, meeting, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(pack_url(meeting), {"version": agenda_pack.MEMBERS})
+    report = ReportRequest.objects.get(kind=agenda_pack.IDENTIFIER)
+    chair = chair_of(meeting.board, "formerchair")
+    client.force_login(chair)
+    assert client.get(reverse("reporting:download", args=[report.pk])).status_code == 200
+    Membership.objects.filter(person__user=chair).update(end_date=dt.date(2025, 3, 31))
+    assert client.get(reverse("reporting:download", args=[report.pk])).status_code == 404
+    assert client.get(pack_url(meeting)).status_code == 404
 
 
 def test_an_unknown_version_is_refused_next_to_the_field_and_nothing_is_queued(
