@@ -1,6 +1,7 @@
 """The fund's public pages: rounds, eligibility, the expression of interest, the applicant's
 private pages, the full application, lost links and rate limits."""
 
+import datetime as dt
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -659,7 +660,8 @@ def test_lost_link_honeypot_sends_nothing(client, open_round, django_capture_on_
 # --- Rate limits -----------------------------------------------------------------------------
 
 
-def test_eleventh_expression_in_a_minute_is_refused(client, open_round):
+def test_eleventh_expression_in_a_minute_is_refused(client, open_round, time_machine):
+    time_machine.move_to(dt.datetime.now(tz=dt.UTC), tick=False)  # one rate-limit window
     url = reverse("funding:expression", args=[open_round.slug])
     for _ in range(10):
         assert client.post(url, {"organisation_name": "x"}).status_code == 200
@@ -670,14 +672,16 @@ def test_eleventh_expression_in_a_minute_is_refused(client, open_round):
     assert client.get(url).status_code == 200  # reading is never limited
 
 
-def test_sixth_lost_link_request_in_an_hour_is_refused(client, open_round):
+def test_sixth_lost_link_request_in_an_hour_is_refused(client, open_round, time_machine):
+    time_machine.move_to(dt.datetime.now(tz=dt.UTC), tick=False)  # one rate-limit window
     url = reverse("funding:resend_link")
     for _ in range(5):
         assert client.post(url, {"reference": "POCA", "email": "a@b.example"}).status_code == 200
     assert client.post(url, {"reference": "POCA", "email": "a@b.example"}).status_code == 429
 
 
-def test_private_pages_are_rate_limited_too(client, open_round):
+def test_private_pages_are_rate_limited_too(client, open_round, time_machine):
+    time_machine.move_to(dt.datetime.now(tz=dt.UTC), tick=False)  # one rate-limit window
     application, token = applicant(open_round)
     for _ in range(10):
         client.post(form_url(token), {"save": "draft", **budget_rows(application, [])})

@@ -6,13 +6,10 @@ and at two of the builder's own progress reports waits until the page shows them
 follows by polling one status fragment, without reloading.
 """
 
-import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
 from boards.tests.factories import BoardFactory
 from partnership.tests.factories import PASSWORD
@@ -21,6 +18,7 @@ from reporting.annual import SECTIONS
 from reporting.models import ReportRequest
 from reporting.tests.annual_fixtures import known_year
 from reporting.tests.people import chair_of
+from tests.browser.helpers import download_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,11 +133,7 @@ def test_chair_asks_for_the_annual_report_watches_it_downloads_it_and_marks_it_f
     expect(row).to_contain_text("Ready")
     assert page.evaluate("window.notReloaded") is True  # the row updated in place
 
-    with page.expect_download() as caught:
-        link.click()
-    download = caught.value
-    assert download.suggested_filename == "partnership-board-annual-report-2025-26.pdf"
-    reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
+    reader = download_pdf(page, link, "partnership-board-annual-report-2025-26.pdf")
     pages = [sheet.extract_text() for sheet in reader.pages]
     cover, whole = flat(pages[0]), flat(" ".join(pages))
     assert "Annual report" in cover and BOARD in cover

@@ -5,19 +5,17 @@ progress as a worker would, then builds it. The page follows by polling one stat
 without reloading.
 """
 
-import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
 from partnership.tests.factories import PASSWORD
 from reporting import services
 from reporting.models import ReportRequest
 from reporting.tests.fixtures import known_quarter
 from reporting.tests.people import chair_of
+from tests.browser.helpers import download_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,11 +63,7 @@ def test_chair_asks_for_the_quarterly_report_watches_it_and_downloads_it(
     expect(row.get_by_role("progressbar")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True  # the list updated in place
 
-    with page.expect_download() as caught:
-        link.click()
-    download = caught.value
-    assert download.suggested_filename == "partnership-board-quarterly-report-2025-26-q3.pdf"
-    reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
+    reader = download_pdf(page, link, "partnership-board-quarterly-report-2025-26-q3.pdf")
     first = reader.pages[0].extract_text()
     assert "Safer Riverside Partnership Board" in first
     assert f"Page 1 of {len(reader.pages)}" in first
