@@ -388,8 +388,8 @@ def _approve(application, decision, *, by, amount, starts_on, months, conditions
     for number, spec in enumerate(tranches, start=1):
         award.tranches.create(number=number, amount=spec.amount, release_on=spec.release_on,
                               review_on=spec.review_on)  # fmt: skip
-    ledger.commit(award, by=by, on=_commitment_day(award, decision))  # refused, undoing all
-    # of this, if the fund cannot cover it
+    # Refused, undoing all of this, if the fund cannot cover it.
+    ledger.commit(award, by=by, on=_commitment_day(award, decision))
     # Imported here: monitoring builds on the pipeline, not the other way round.
     from .monitoring import schedule_returns
 

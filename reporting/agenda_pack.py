@@ -43,7 +43,6 @@ VERSIONS = {
 # Laying out the front pages again when the page numbers it quotes change its length; two
 # passes settle it in practice, the third is a guard against a pathological agenda.
 LAYOUT_PASSES = 3
-POINTS_PER_MM = 72 / 25.4
 
 # The membership list runs in the order of the roles' choices: Chair, Deputy Chair, members...
 ROLE_ORDER = Case(
