@@ -19,6 +19,8 @@ from .models import Attendance, Board, Meeting, Membership
 
 MEMBER, DEPUTY, ABSENT = "member", "deputy", "absent"
 CELL_LABELS = {MEMBER: "Member attended", DEPUTY: "Deputy attended", ABSENT: "Did not attend"}
+# The words a printed grid uses in its cells; "–" where the organisation was not a member.
+SHORT_LABELS = {MEMBER: "Member", DEPUTY: "Deputy", ABSENT: "Absent", None: "–"}
 
 
 def attendance_percentage(attended: int, expected: int) -> float | None:

@@ -59,13 +59,11 @@ def _fetcher():
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            fetched = static_only_fetcher(url)
-            content_type = mimetypes.guess_type(fetched["filename"])[0]
-            return URLFetcherResponse(
-                url,
-                fetched["string"],
-                {"Content-Type": content_type or "application/octet-stream"},
-            )
+            found, relative = _static_file(url)
+            with open(found, "rb") as handle:
+                body = handle.read()
+            content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
     return StaticOnlyFetcher(fail_on_errors=False)
 

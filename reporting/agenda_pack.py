@@ -8,7 +8,7 @@ with the meeting and "Page X of Y", and the agenda gives the pages each paper oc
 Two versions: the members' version holds every paper; the public version, for publishing, leaves
 out the papers of items exempt from publication and says so where they would have been.
 
-The build step reads each paper once (page count and page sizes); the render step lays out the
+The build step reads each paper once (its page count); the render step lays out the
 front pages with WeasyPrint, merges the papers with pypdf and stamps the page numbers through
 an overlay drawn by WeasyPrint at each page's own size, so landscape and Letter papers are
 stamped in their corner too.
@@ -16,7 +16,7 @@ stamped in their corner too.
 
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -67,12 +67,8 @@ class PackPaper:
     included: bool
     note: str = ""  # why a paper is not in the pack, in words for the agenda
     content: bytes = b""
-    sizes: list[tuple[float, float]] = field(default_factory=list)  # points, as displayed
+    pages: int = 0
     first_page: int = 0  # set when the pack is laid out
-
-    @property
-    def pages(self) -> int:
-        return len(self.sizes)
 
     @property
     def last_page(self) -> int:
@@ -139,34 +135,29 @@ def _read_paper(paper, item: AgendaItem, public: bool) -> PackPaper:
         logger.warning("Agenda pack: paper %s is missing from storage", paper.pk)
         entry.note = "The file is missing from the system; ask the board officer for it."
         return entry
-    sizes = _page_sizes(content)
-    if not sizes:
+    pages = _page_count(content)
+    if not pages:
         logger.warning("Agenda pack: paper %s could not be read as a PDF", paper.pk)
         entry.note = (
             "The PDF could not be read (it is damaged or password-protected), so it is not "
             "in the pack: open it from the meeting's page."
         )
         return entry
-    entry.included, entry.content, entry.sizes = True, content, sizes
+    entry.included, entry.content, entry.pages = True, content, pages
     return entry
 
 
-def _page_sizes(content: bytes) -> list[tuple[float, float]]:
-    """Each page's displayed width and height in points; [] if the PDF cannot be used."""
+def _page_count(content: bytes) -> int:
+    """How many pages the PDF has; 0 if it cannot be used (damaged, or locked by a password)."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted and not reader.decrypt(""):
-            return []
-        sizes = []
-        for page in reader.pages:
-            box = page.cropbox
-            width, height = float(box.width), float(box.height)
-            sizes.append((height, width) if page.rotation % 180 else (width, height))
-        return sizes
+            return 0
+        return len(reader.pages)
     except Exception:  # noqa: BLE001 (a damaged file fails in many ways; any of them means "unreadable")
-        return []
+        return 0
 
 
 @register
@@ -289,8 +280,8 @@ def _front_pages(data: AgendaPackData) -> bytes:
         "title": data.title,
         "running_title": f"{meeting.board.display_name}: agenda, {meeting.date:%-d %B %Y}",
         "pack": data,
-        "meeting": data.meeting,
-        "board": data.meeting.board,
+        "meeting": meeting,
+        "board": meeting.board,
     }
     front_pages = 1
     for _ in range(LAYOUT_PASSES):
@@ -313,7 +304,7 @@ def _stamp(writer, data: AgendaPackData) -> None:
             page.transfer_rotation_to_content()
         box = page.cropbox
         sizes.append((float(box.width), float(box.height), float(box.left), float(box.bottom)))
-    pages = _stamp_pages(sizes)
+    pages, page_css = _stamp_pages(sizes)
     overlay = PdfReader(
         io.BytesIO(
             html_to_pdf(
@@ -323,7 +314,7 @@ def _stamp(writer, data: AgendaPackData) -> None:
                         "label": f"{data.meeting.board.display_name}, "
                         f"{data.meeting.date:%-d %B %Y}: {data.title.lower()}",
                         "pages": pages,
-                        "page_css": page_sizes_css(pages),
+                        "page_css": page_css,
                         "total": len(pages),
                     },
                 )
@@ -337,22 +328,17 @@ def _stamp(writer, data: AgendaPackData) -> None:
             page.merge_page(stamp)
 
 
-def _stamp_pages(sizes) -> list[dict]:
-    """One entry per page: its number and the named page size it is drawn on."""
+def _stamp_pages(sizes) -> tuple[list[dict], str]:
+    """One entry per page (its number and the named page size it is drawn on), and the CSS
+    that defines those named sizes, one rule per distinct size."""
     names: dict[tuple[float, float], str] = {}
     pages = []
     for number, (width, height, _, _) in enumerate(sizes, start=1):
         key = (round(width, 2), round(height, 2))
         name = names.setdefault(key, f"size{len(names)}")
         pages.append({"number": number, "size": name, "width": key[0], "height": key[1]})
-    return pages
-
-
-def page_sizes_css(pages: list[dict]) -> str:
-    seen = {}
-    for page in pages:
-        seen.setdefault(page["size"], (page["width"], page["height"]))
-    return "\n".join(
+    css = "\n".join(
         f"@page {name} {{ size: {width}pt {height}pt; margin: 0; }}"
-        for name, (width, height) in seen.items()
+        for (width, height), name in names.items()
     )
+    return pages, css

@@ -62,7 +62,6 @@ def meeting_pack(request, pk):
             "items": items,
             "packs": packs.order_by("-created_at")[:10],
             "poll_seconds": POLL_SECONDS,
-            "can_sign": set(),
             "crumbs": [
                 ("Boards", reverse("boards:index")),
                 (meeting.board.display_name, meeting.board.get_absolute_url()),

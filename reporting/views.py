@@ -96,7 +96,6 @@ def _dashboard(request, form=None, annual_form=None, status: int = 200):
             "glance": partnership_glance(boards),
             "reports": reports_listed_for(user)[:LISTED_REPORTS],
             "sign_off": sign_off,
-            "can_sign": set(),  # the sign-off section above the list offers it instead
             "poll_seconds": POLL_SECONDS,
         },
         status=status,
@@ -151,7 +150,7 @@ def status(request, pk):
         {
             "report": report,
             "poll_seconds": POLL_SECONDS,
-            "can_sign": {report.pk} if signable else set(),
+            "signable": signable,
         },
     )
 
@@ -186,7 +185,7 @@ def retry(request, pk):
         return render(
             request,
             "reporting/_report.html",
-            {"report": report, "poll_seconds": POLL_SECONDS, "can_sign": set()},
+            {"report": report, "poll_seconds": POLL_SECONDS},
         )
     return redirect(reverse("reporting:index") + "#reports")
 

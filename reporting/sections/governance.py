@@ -12,12 +12,11 @@ meetings that did not take place, the memberships and the sub-groups.
 from dataclasses import dataclass, field
 from datetime import date
 
-from boards.grid import ABSENT, DEPUTY, MEMBER, attendance_grid, attendance_percentage
+from boards.grid import DEPUTY, MEMBER, SHORT_LABELS, attendance_grid, attendance_percentage
 from boards.models import Board, Meeting, Membership
 
 from . import Period
 
-MARKS = {MEMBER: "Member", DEPUTY: "Deputy", ABSENT: "Absent", None: "–"}
 NO_MEETING = "No meeting"
 NOT_YET = "Not yet"  # a quarter still running (or to come) when the report was produced
 # A quarter with more meetings than this gives each organisation's attendance as a count.
@@ -105,9 +104,9 @@ def _cell(marks: list[str | None], column: QuarterColumn) -> str:
     if not marks:
         return NOT_YET if column.unfinished else NO_MEETING
     if all(mark is None for mark in marks):
-        return MARKS[None]
+        return SHORT_LABELS[None]
     if len(marks) <= LISTED:
-        return ", ".join(MARKS[mark] for mark in marks)
+        return ", ".join(SHORT_LABELS[mark] for mark in marks)
     # A board meeting often in a quarter (a task group, say): a count reads better than a list.
     member = [mark for mark in marks if mark is not None]
     deputies = member.count(DEPUTY)

@@ -13,14 +13,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from boards.grid import ABSENT, CELL_LABELS, DEPUTY, MEMBER, attendance_grid, attendance_percentage
+from boards.grid import (
+    ABSENT,
+    CELL_LABELS,
+    DEPUTY,
+    MEMBER,
+    SHORT_LABELS,
+    attendance_grid,
+    attendance_percentage,
+)
 from boards.models import Attendance, Meeting, Membership
 from boards.quorum import QuorumResult
 from boards.services import quorum_for
 
 from . import Period
-
-SHORT_CELLS = {MEMBER: "Member", DEPUTY: "Deputy", ABSENT: "Absent", None: "–"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class MeetingsData:
 
     @property
     def cell_key(self) -> list[tuple[str, str]]:
-        return [(SHORT_CELLS[k], CELL_LABELS[k]) for k in (MEMBER, DEPUTY, ABSENT)]
+        return [(SHORT_LABELS[k], CELL_LABELS[k]) for k in (MEMBER, DEPUTY, ABSENT)]
 
 
 def build_meetings(period: Period) -> MeetingsData:
@@ -130,7 +136,7 @@ def build_meetings(period: Period) -> MeetingsData:
         data.grid.append(
             GridLine(
                 label=row.label,
-                cells=tuple(SHORT_CELLS[cell] for cell in row.cells),
+                cells=tuple(SHORT_LABELS[cell] for cell in row.cells),
                 attended=row.attended,
                 expected=expected,
             )
