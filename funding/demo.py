@@ -9,7 +9,7 @@ grants at December's and March's.
 The applications go through the real services, so the demo follows the same rules as users.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -20,7 +20,7 @@ from partnership.periods import FinancialYear, add_months
 
 from . import defaults, ledger, monitoring, services
 from . import demo_small_grants as small_grants
-from .demo_bids import fill_application, submit_bid
+from .demo_bids import fill_application, send_return, submit_bid
 from .models import (
     Application,
     Award,
@@ -350,18 +350,6 @@ def load(log) -> list:
     return []
 
 
-def _send(report, officer, text, spent, *, accept=True, **final):
-    """A return as the grantee would send it, dated when it was due, then reviewed."""
-    monitoring.submit_return(
-        report, monitoring.ReturnAnswers(text, D(spent), people_reached=final.pop("people", None),
-                                         **final)
-    )  # fmt: skip
-    sent = timezone.make_aware(datetime.combine(report.due_on - timedelta(days=3), time(11)))
-    MonitoringReturn.objects.filter(pk=report.pk).update(submitted_at=sent)
-    if accept:
-        monitoring.review_return(report, by=officer, accept=True)
-
-
 def _monitor(awards, officer, today) -> None:
     """Each award at a different point: one two-year post mid-way with a change waiting, one
     grant finished and closed with its unspent money back, and one whose evaluation is late."""
@@ -380,7 +368,7 @@ def _monitor(awards, officer, today) -> None:
             if award is two_year and last:
                 continue  # not sent: shows as overdue
             waiting = number == 2 and last  # sent, not yet reviewed
-            _send(report, officer, PROGRESS[i % len(PROGRESS)], f"{spent:.2f}",
+            send_return(report, officer, PROGRESS[i % len(PROGRESS)], f"{spent:.2f}",
                   people=25 * (i + 1), accept=not waiting)  # fmt: skip
     # The two-year post: milestones, the nine-month review held, a change asked for.
     for title, month, met in (
@@ -410,7 +398,7 @@ def _monitor(awards, officer, today) -> None:
         done = one_year[0]
         final = done.returns.get(final=True)
         if final.due_on <= today and all(t.released_on for t in done.tranches.all()):
-            _send(final, officer, "All 40 sessions ran.", f"{done.amount - D('412.50'):.2f}",
+            send_return(final, officer, "All 40 sessions ran.", f"{done.amount - D('412.50'):.2f}",
                   people=118, outcomes="Police recorded fewer youth disorder calls on Fridays.",
                   unspent=D("412.50"))  # fmt: skip
             ledger.return_funds(done, D("412.50"), note="Unspent at the end of the grant",

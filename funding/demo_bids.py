@@ -1,14 +1,15 @@
-"""What the demo's bids to the community fund share: submitting the expression of interest and
-filling in the full application as a group would. Names and text are invented."""
+"""What the demo's bids to the community fund share: submitting the expression of interest,
+filling in the full application and sending monitoring returns as a group would. Names and text
+are invented."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from . import services
-from .models import ApplicationDocument, BudgetCategory
+from . import monitoring, services
+from .models import ApplicationDocument, BudgetCategory, MonitoringReturn
 
 PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
 DOCUMENTS = ("equality", "governing", "safeguarding", "accounts")
@@ -77,3 +78,18 @@ def fill_application(
             size=len(PDF),
             file=ContentFile(PDF, name=f"{document}.pdf"),
         )
+
+
+def send_return(report, officer, text: str, spent, *, accept=True, **final) -> None:
+    """A return as the grantee would send it, dated when it was due, then reviewed (``final``:
+    people, outcomes, unspent)."""
+    monitoring.submit_return(
+        report,
+        monitoring.ReturnAnswers(
+            text, Decimal(spent), people_reached=final.pop("people", None), **final
+        ),
+    )
+    sent = timezone.make_aware(datetime.combine(report.due_on - timedelta(days=3), time(11)))
+    MonitoringReturn.objects.filter(pk=report.pk).update(submitted_at=sent)
+    if accept:
+        monitoring.review_return(report, by=officer, accept=True)

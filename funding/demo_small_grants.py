@@ -10,7 +10,7 @@ The demo replays a year that happened before it was loaded, and the ledger then 
 would have been kept at the time.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -19,7 +19,7 @@ from boards.models import Meeting
 from partnership.periods import FinancialYear, add_months
 
 from . import defaults, ledger, monitoring, services
-from .demo_bids import fill_application, submit_bid
+from .demo_bids import fill_application, send_return, submit_bid
 from .models import (
     Application,
     Award,
@@ -159,21 +159,17 @@ def _monitor(award: Award, officer, today: date) -> None:
     for number, report in enumerate(due, start=1):
         final = report.final
         spent = award.amount if final else award.amount * number / (len(due) + 2)
-        monitoring.submit_return(
+        send_return(
             report,
-            monitoring.ReturnAnswers(
-                "Sessions and equipment delivered as planned; the ward team refers residents.",
-                spent.quantize(D("0.01")),
-                people_reached=20 * number,
-                outcomes="Residents report feeling safer; no repeat reports at the sites."
-                if final
-                else "",
-                unspent=D("0") if final else None,
-            ),
+            officer,
+            "Sessions and equipment delivered as planned; the ward team refers residents.",
+            spent.quantize(D("0.01")),
+            people=20 * number,
+            outcomes="Residents report feeling safer; no repeat reports at the sites."
+            if final
+            else "",
+            unspent=D("0") if final else None,
         )
-        sent = datetime.combine(report.due_on - timedelta(days=2), time(10))
-        MonitoringReturn.objects.filter(pk=report.pk).update(submitted_at=timezone.make_aware(sent))
-        monitoring.review_return(report, by=officer, accept=True)
     award.refresh_from_db()
     if award.returns.filter(final=True, status=MonitoringReturn.Status.ACCEPTED).exists():
         monitoring.close_award(award, by=officer)

@@ -40,6 +40,7 @@ VERSIONS = {
     MEMBERS: "Members' version (every paper, exempt items included)",
     PUBLIC: "Public version (papers of exempt items left out)",
 }
+VERSION_ERROR = "Choose the members' version or the public version."
 # Laying out the front pages again when the page numbers it quotes change its length; two
 # passes settle it in practice, the third is a guard against a pathological agenda.
 LAYOUT_PASSES = 3
@@ -181,7 +182,7 @@ class AgendaPack(ReportKind):
             errors["meeting"] = "The meeting was cancelled, so it has no agenda pack."
         version = raw.get("version")
         if version not in VERSIONS:
-            errors["version"] = "Choose the members' version or the public version."
+            errors["version"] = VERSION_ERROR
         if errors:
             raise ValidationError(errors)
         return {"meeting": meeting.pk, "version": version}

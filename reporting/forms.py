@@ -9,7 +9,7 @@ from django.utils import timezone
 from boards.models import Board, Priority
 from partnership.periods import QUARTER_NAMES, FinancialYear
 
-from .agenda_pack import MEMBERS, VERSIONS
+from .agenda_pack import MEMBERS, VERSION_ERROR, VERSIONS
 from .models import NARRATIVE_LIMIT, AnnualNarrative, PriorityNarrative
 from .permissions import report_boards
 from .services import last_finished_quarter
@@ -185,5 +185,5 @@ class AgendaPackForm(forms.Form):
         choices=list(VERSIONS.items()),
         widget=forms.RadioSelect,
         initial=MEMBERS,
-        error_messages={"invalid_choice": "Choose the members' version or the public version."},
+        error_messages={"invalid_choice": VERSION_ERROR},
     )
