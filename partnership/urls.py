@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # Sign-in first so that a signed-in user is sent on; then the rest of Django's
     # sign-out and password-reset views, with our templates.
     path(

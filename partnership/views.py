@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -57,3 +57,14 @@ def healthz(request):
     return JsonResponse(
         {"database": db_detail, "broker": broker_detail, "ok": status == 200}, status=status
     )
+
+
+# Search engines may list the fund's public pages; nothing else here is for them, and private
+# links (an applicant's /funding/my/...) must never be crawled.
+ROBOTS = "User-agent: *\nAllow: /funding/apply/\nDisallow: /\n"
+
+
+@require_GET
+def robots_txt(request):
+    """The cheapest page the site serves: no database, no template (the load test's baseline)."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")

@@ -42,6 +42,15 @@ def test_health_endpoint_reports_the_database_and_broker(client):
     assert body["database"] in {"sqlite", "postgresql"}
 
 
+def test_robots_file_keeps_crawlers_to_the_public_fund_pages(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert lines == ["User-agent: *", "Allow: /funding/apply/", "Disallow: /"]
+
+
 def test_health_endpoint_answers_503_when_the_broker_is_down(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
