@@ -21,7 +21,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, Value, When
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,7 +32,16 @@ from django.utils.text import slugify
 from boards.models import AgendaItem, Meeting, Membership
 from partnership.pdf import html_to_pdf, render_pdf
 
-from .registry import Progress, Rendered, ReportError, ReportKind, no_progress, register
+from .models import ReportRequest
+from .registry import (
+    Progress,
+    Rendered,
+    ReportError,
+    ReportKind,
+    inputs_key,
+    no_progress,
+    register,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -343,3 +355,34 @@ def _stamp_pages(sizes) -> tuple[list[dict], str]:
         for (width, height), name in names.items()
     )
     return pages, css
+
+
+# --- A public pack must not outlive an item's exemption -----------------------------------
+
+
+def withdraw_public_packs(meeting_id: int) -> int:
+    """Remove the files of the meeting's public packs; returns how many were removed.
+
+    A public pack built while an item was open holds that item's papers. Once the item is
+    exempt, such a file must not stay downloadable (it may be published): the request row
+    stays, shown as "file removed", and asking again builds a pack without the papers.
+    """
+    key = inputs_key({"meeting": meeting_id, "version": PUBLIC})
+    removed = 0
+    for report in ReportRequest.objects.filter(kind=IDENTIFIER, inputs_key=key).exclude(file=""):
+        report.file.delete(save=False)
+        report.save(update_fields=["file"])
+        removed += 1
+    if removed:
+        logger.info("Withdrew %s public agenda pack(s) of meeting %s", removed, meeting_id)
+    return removed
+
+
+@receiver(pre_save, sender=AgendaItem, dispatch_uid="reporting.withdraw_public_packs")
+def _withdraw_when_an_item_becomes_exempt(sender, instance: AgendaItem, raw=False, **kwargs):
+    if raw or not instance.exempt or instance.pk is None:
+        return  # fixtures, open items and new items (no earlier pack holds a new item's papers)
+    if AgendaItem.objects.filter(pk=instance.pk, exempt=True).exists():
+        return  # already exempt: earlier public packs left its papers out
+    meeting_id = instance.meeting_id
+    transaction.on_commit(lambda: withdraw_public_packs(meeting_id))

@@ -373,3 +373,49 @@ def test_the_demo_gives_the_next_board_meeting_papers_that_make_a_pack():
     assert "Harbour Lane Residents" in whole  # the exempt paper, in the members' version
     _, public = build(meeting, agenda_pack.PUBLIC)
     assert "Harbour Lane Residents" not in "\n".join(texts(public))
+
+
+def _built(client, officer, meeting, version, capture):
+    client.force_login(officer)
+    with capture(execute=True):
+        client.post(pack_url(meeting), {"version": version})
+    return ReportRequest.objects.get(kind=agenda_pack.IDENTIFIER, inputs__version=version)
+
+
+def test_marking_an_item_exempt_withdraws_public_packs_that_hold_its_papers(
+    client, officer, meeting, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    public = _built(client, officer, meeting, agenda_pack.PUBLIC, capture)
+    members = _built(client, officer, meeting, agenda_pack.MEMBERS, capture)
+    item = meeting.items.get(number=2)
+    item.exempt = True
+    with capture(execute=True):
+        item.save()
+
+    public.refresh_from_db()
+    members.refresh_from_db()
+    assert public.file_removed and not members.file_removed
+    assert client.get(reverse("reporting:download", args=[public.pk])).status_code == 404
+    listed = client.get(pack_url(meeting)).content.decode()
+    assert "the file has since been removed" in listed
+
+    # Built again, the public pack leaves the newly exempt item's paper out.
+    with capture(execute=True):
+        client.post(pack_url(meeting), {"version": agenda_pack.PUBLIC})
+    again = ReportRequest.objects.exclude(pk__in=[public.pk, members.pk]).get()
+    rebuilt = PdfReader(again.file.open("rb"))
+    assert "PERFORMANCE" not in "".join(texts(rebuilt))
+
+
+def test_editing_an_item_already_exempt_leaves_the_public_pack_alone(
+    client, officer, meeting, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    public = _built(client, officer, meeting, agenda_pack.PUBLIC, capture)
+    item = meeting.items.get(number=4)
+    item.title = "Community fund: recommended awards"
+    with capture(execute=True):
+        item.save()
+    public.refresh_from_db()
+    assert public.downloadable
