@@ -53,7 +53,9 @@ def test_coordinator_takes_a_case_from_referral_to_closure(page: Page, live_serv
     page.get_by_label("Police incidents in the last 12 months").fill("3")
     page.get_by_role("combobox", name="Consent").select_option(label="Consent given")
     page.get_by_role("button", name="Record the referral").click()
-    expect(page.get_by_text("A DASH risk checklist score is from 0 to 24.")).to_be_visible()
+    expect(
+        page.get_by_text("A DASH risk checklist score is from 0 to 24.", exact=True)
+    ).to_be_visible()
     assert not Case.objects.exists()  # a refused referral saves nothing
     page.get_by_label("DASH risk checklist score").fill("16")
     page.get_by_role("button", name="Record the referral").click()
@@ -110,7 +112,9 @@ def test_coordinator_takes_a_case_from_referral_to_closure(page: Page, live_serv
         page.get_by_label("Reason for closing").select_option(label="Risk reduced")
         page.get_by_role("button", name="Close the case").click()
         expect(
-            page.get_by_text(f"{case.reference} has 2 open actions: explain why")
+            page.locator(".invalid-feedback").get_by_text(
+                f"{case.reference} has 2 open actions: explain why"
+            )
         ).to_be_visible()
         assert Case.objects.get().status != Case.Status.CLOSED
         page.get_by_label("Note").fill("Risk reduced after the sanctuary visit was agreed.")

@@ -72,7 +72,9 @@ def test_a_review_is_referred_commissioned_and_its_recommendation_completed(
     ).check()
     page.get_by_label("A person aged 16 or over has died").check()
     submit(page, "Record the referral")
-    expect(page.get_by_text("The notification cannot come before the incident.")).to_be_visible()
+    expect(
+        page.get_by_text("The notification cannot come before the incident.", exact=True)
+    ).to_be_visible()
     assert not Review.objects.exists()  # refused: nothing saved
     page.get_by_label("Date of notification").fill(notified.isoformat())
     submit(page, "Record the referral")
@@ -85,7 +87,7 @@ def test_a_review_is_referred_commissioned_and_its_recommendation_completed(
     page.get_by_label("Commission a review").check()
     page.get_by_label("Decided by").select_option(index=1)
     submit(page, "Record the decision")
-    expect(page.get_by_text("Give the rationale for the decision.")).to_be_visible()
+    expect(page.get_by_text("Give the rationale for the decision.", exact=True)).to_be_visible()
     page.get_by_label("Rationale").fill("The criteria are met; two agencies knew of the abuse.")
     submit(page, "Record the decision")
     review.refresh_from_db()
@@ -116,7 +118,9 @@ def test_a_review_is_referred_commissioned_and_its_recommendation_completed(
     next_step(page, "Record publication")
     page.get_by_label("Published on").fill("")
     submit(page, "Record publication")
-    expect(page.get_by_text("A published review needs its publication date.")).to_be_visible()
+    expect(
+        page.get_by_text("A published review needs its publication date.", exact=True)
+    ).to_be_visible()
     page.get_by_label("Published on").fill(today.isoformat())
     page.get_by_label("Link to the published report").fill("https://example.org/dhr-m")
     submit(page, "Record publication")
@@ -140,7 +144,9 @@ def test_a_review_is_referred_commissioned_and_its_recommendation_completed(
     submit(page, "Add the action")
     page.get_by_role("link", name="Mark complete").click()
     submit(page, "Mark it complete")
-    expect(page.get_by_text("A recommendation cannot be closed without evidence.")).to_be_visible()
+    expect(
+        page.get_by_text("A recommendation cannot be closed without evidence.", exact=True)
+    ).to_be_visible()
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.OPEN
     page.goto(f"{live_server.url}/reviews/statutory/{review.pk}/")
