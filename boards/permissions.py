@@ -1,16 +1,18 @@
 """Who may see and change board business.
 
 Board officers and administrators manage every board. Anyone else sees only the boards they
-sit on (now or in the past, through their linked Person); for any other board they get 404,
-so they learn nothing about it.
+sit on today (through their linked Person): someone whose seat has ended no longer sees the
+board, its meetings or its papers. For any other board they get 404, so they learn nothing
+about it. Reports follow the same seats (``sitting_boards`` is the one rule for both).
 """
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from partnership import roles
 
-from .models import Action, Board, Meeting, StrategicPlan
+from .models import Action, Board, Meeting, Membership, StrategicPlan
 from .models.actions import REGISTER_RELATIONS
 
 MANAGERS = (roles.BOARD_OFFICER,)  # administrators hold every role
@@ -20,12 +22,20 @@ def can_manage_boards(user) -> bool:
     return user.is_authenticated and roles.has_role(user, MANAGERS)
 
 
-def visible_boards(user):
+def sitting_boards(user):
+    """Boards the user sits on today; every board for a board officer."""
     if can_manage_boards(user):
         return Board.objects.all()
     if not user.is_authenticated:
         return Board.objects.none()
-    return Board.objects.filter(memberships__person__user=user).distinct()
+    seats = Membership.objects.on(timezone.localdate()).filter(person__user=user)
+    return Board.objects.filter(pk__in=seats.values("board_id"))
+
+
+def visible_boards(user):
+    """The boards whose pages the user may open: the seats they hold today (one rule with the
+    reports area's)."""
+    return sitting_boards(user)
 
 
 def get_board_for_user(user, pk) -> Board:

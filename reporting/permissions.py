@@ -11,10 +11,9 @@ so a report's address tells them nothing.
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
-from boards.models import Board, Membership
-from boards.permissions import can_manage_boards
+from boards.models import Board
+from boards.permissions import can_manage_boards, sitting_boards
 from partnership import roles
 
 from .models import ReportRequest
@@ -26,16 +25,6 @@ SHARED_WITH_THE_BOARD = ("annual", "agenda_pack")
 
 def can_use_reports(user) -> bool:
     return user.is_authenticated and roles.has_role(user, REPORT_ROLES)
-
-
-def sitting_boards(user):
-    """Boards the user sits on today; every board for a board officer."""
-    if can_manage_boards(user):
-        return Board.objects.all()
-    if not user.is_authenticated:
-        return Board.objects.none()
-    seats = Membership.objects.on(timezone.localdate()).filter(person__user=user)
-    return Board.objects.filter(pk__in=seats.values("board_id"))
 
 
 def report_boards(user):
