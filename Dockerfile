@@ -79,10 +79,11 @@ EXPOSE 8000
 
 # WEB_CONCURRENCY (read by gunicorn) sets the number of workers; override it per host, about
 # two per CPU core. A request silent for 60 seconds is killed: long jobs belong in the worker.
+# No gunicorn access log: it would write full paths (an applicant's private link is one) in
+# its own format; the app logs one line per request instead (partnership.logs), view name only.
 CMD ["gunicorn", "partnership.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--timeout", "60", \
      "--graceful-timeout", "30", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--no-control-socket", \
-     "--access-logfile", "-"]
+     "--no-control-socket"]

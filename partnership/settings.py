@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_ratelimit",
+    # Content Security Policy header (and its system checks).
+    "csp",
+    # Optional two-factor sign-in (authenticator-app codes) for administrators and panel members.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The project package is an app too: roles, home page, demo loader, system checks.
     "partnership",
     "boards",
@@ -87,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (partnership.logs).
+    "partnership.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +102,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Ends sessions left idle too long or open too long since sign-in (partnership.sessions).
+    "partnership.sessions.SessionExpiryMiddleware",
     # Records which user made each change in the audit history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must stay last: turns a locked-out login into the lockout page.
@@ -235,6 +245,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.queue_quarterly_reports",
         "schedule": crontab(hour=6, minute=0, day_of_month=8, month_of_year="1,4,7,10"),
     },
+    # Send report jobs the broker missed while it was down (workers also sweep every 30 s);
+    # its arrival is beat's heartbeat for the health check.
+    "reporting-requeue-waiting": {
+        "task": "reporting.tasks.requeue_waiting_reports",
+        "schedule": timedelta(minutes=2),
+    },
 }
 
 # --- Authentication ------------------------------------------------------------------------
@@ -254,6 +270,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The name authenticator apps show next to this site's codes.
+OTP_TOTP_ISSUER = PARTNERSHIP_NAME
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -275,6 +293,18 @@ RATELIMIT_IP_META_KEY = "partnership.net.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
+# Lax keeps the cookie off cross-site form posts while links from e-mails still arrive signed in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms (htmx ones included) send the token from a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+# Minutes without a request after which a signed-in session ends (partnership.sessions). Status
+# polls from an open page do not count as activity, so a page left open still times out.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# Hours after sign-in at which a session ends however busy it has been.
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10)
+# The cookie outlives neither limit, so an abandoned browser holds nothing useful.
+SESSION_COOKIE_AGE = min(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_HOURS * 60 * 60)
 
 # --- E-mail --------------------------------------------------------------------------------
 
@@ -346,6 +376,25 @@ USE_TZ = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy (django-csp), the same in development and production so the tests see
+# what users get. Scripts come only from our own static files: no inline <script>, no on*=
+# handlers, no eval. Style attributes stay allowed (progress bar widths, plan status colours),
+# while <style> elements and foreign style sheets do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 if PRODUCTION:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
@@ -365,11 +414,26 @@ if PRODUCTION:
 
 # Never log personal data: log record ids, not names or case details.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# "json" writes one JSON object per line (timestamp, level, logger, message, request_id) for a
+# log collector; "plain" (the default) is for reading in a terminal during development.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "partnership.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "partnership.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Quieten libraries that log routine steps (and, for axes, usernames) at INFO.
     "loggers": {
@@ -378,6 +442,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# Workers log through the handler above too, rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Production guard ----------------------------------------------------------------------
 

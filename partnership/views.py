@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import roles
-from .health import broker_reachable, database_reachable
+from .health import broker_reachable, database_reachable, heartbeat_state
 
 # What each role's part of the dashboard offers. The areas fill in as each app lands.
 DASHBOARD_PANELS = (
@@ -50,13 +50,27 @@ def home(request):
 @require_GET
 @never_cache
 def healthz(request):
-    """For load balancers and container health checks: 200 when the services answer."""
+    """For load balancers and container health checks: 200 when the services answer.
+
+    The database and the broker decide the status: without them the web server cannot serve.
+    The workers' and beat's heartbeats are reported but do not, by default: restarting or
+    unlisting a web server does not mend a worker, and pages still work (reports wait in the
+    queue). ``?worker=1`` makes a stale worker heartbeat a 503 too, for monitors that page
+    someone about the background jobs.
+    """
     db_ok, db_detail = database_reachable()
     broker_ok, broker_detail = broker_reachable()
-    status = 200 if db_ok and broker_ok else 503
-    return JsonResponse(
-        {"database": db_detail, "broker": broker_detail, "ok": status == 200}, status=status
-    )
+    worker_ok, worker_detail = heartbeat_state("worker")
+    _, beat_detail = heartbeat_state("beat")
+    healthy = db_ok and broker_ok and (worker_ok or request.GET.get("worker") != "1")
+    body = {
+        "database": db_detail,
+        "broker": broker_detail,
+        "worker": worker_detail,
+        "beat": beat_detail,
+        "ok": healthy,
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 # Search engines may list the fund's public pages; nothing else here is for them, and private

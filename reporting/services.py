@@ -37,10 +37,38 @@ TIMED_OUT = "Building the report took too long and was stopped. Try again later.
 INTERRUPTED = "The report was interrupted {n} times while it was being built. Try again later."
 
 
-def _queue(report: ReportRequest) -> None:
+# Shown while a job could not be handed to the queue (the broker was down); the sweeper looks for
+# it, so only jobs that never reached the broker are sent again and none is built twice at once.
+UNPUBLISHED = "Waiting for the job queue"
+# Publishing tries this often, briefly: a page must not hang on a broker that is down, and the
+# sweeper sends the job later anyway.
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+
+
+def _publish(report_id: str) -> bool:
+    """Send the build job to the broker; False (and the row marked) when the broker is down."""
     from .tasks import build_report
 
-    build_report.delay_on_commit(str(report.pk))
+    if build_report.app.conf.task_always_eager:
+        # Embedded mode builds in this process: an error there is the job's, not the broker's.
+        build_report.delay(report_id)
+        return True
+    try:
+        build_report.apply_async(args=[report_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception as error:  # kombu and redis raise several families of connection errors
+        logger.warning(
+            "Report request %s not queued (%s); the sweeper will send it when the broker is back",
+            report_id,
+            error.__class__.__name__,
+        )
+        ReportRequest.objects.filter(pk=report_id, status=S.QUEUED).update(stage=UNPUBLISHED)
+        return False
+    return True
+
+
+def _queue(report: ReportRequest) -> None:
+    # After commit, so the worker never looks for a row it cannot see yet.
+    transaction.on_commit(lambda: _publish(str(report.pk)))
 
 
 def _live_twin(user, kind: str, key: str) -> ReportRequest | None:
@@ -243,6 +271,28 @@ def _send_ready_email(report: ReportRequest, queue: str | None) -> None:
 
 
 # --- Housekeeping -------------------------------------------------------------------------
+
+
+def requeue_waiting() -> list[str]:
+    """Send again the jobs the broker never got because it was down; returns their ids.
+
+    Safe to run at any time and on every worker start. Only rows marked unpublished are sent, so
+    a job waiting in the queue behind others is never doubled; a job already started or finished
+    is left alone (and ``run_report`` ignores a redelivery of a finished one). Jobs that reached
+    Redis survive its restart through its append-only file.
+    """
+    waiting = ReportRequest.objects.filter(status=S.QUEUED, stage=UNPUBLISHED)
+    sent = []
+    for report_id in waiting.values_list("pk", flat=True):
+        # Claim the row first: of two sweeps at once (worker start and beat), one sends it.
+        if not ReportRequest.objects.filter(pk=report_id, stage=UNPUBLISHED).update(stage=""):
+            continue
+        if not _publish(str(report_id)):
+            break  # still down (the row is marked again): the next sweep tries again
+        sent.append(str(report_id))
+    if sent:
+        logger.info("Re-queued %d report request(s): %s", len(sent), ", ".join(sent))
+    return sent
 
 
 def delete_old_files(now: datetime | None = None, days: int | None = None) -> int:

@@ -26,3 +26,13 @@ def delete_old_report_files() -> int:
 def queue_quarterly_reports() -> list[str]:
     """Queue each board's draft report on the quarter just ended (run the week after)."""
     return [str(report.pk) for report in services.queue_quarterly_drafts()]
+
+
+@shared_task
+def requeue_waiting_reports() -> list[str]:
+    """Send again report jobs the broker never received (it was down when they were asked for)."""
+    from partnership.health import record_heartbeat
+
+    # Beat sends this every couple of minutes, so its arrival also shows the scheduler is alive.
+    record_heartbeat("beat")
+    return services.requeue_waiting()

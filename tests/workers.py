@@ -5,6 +5,7 @@ ping before the test goes on; it is stopped (or killed) when the test is done.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -115,3 +116,67 @@ def celery_worker(env: dict, queue: str, log: Path):
         yield name
     finally:
         stop(process)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free loopback port, to stop and start at will.
+
+    The machine's shared Redis serves other tests and helpers, so an outage is staged here.
+    Nothing is saved to disk: each start is an empty server, as after losing its data.
+    """
+
+    def __init__(self, log: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                   "--save", "", "--appendonly", "no"]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, stdout=self.log.open("a"), stderr=subprocess.STDOUT
+        )
+        wait_for(lambda: probe_broker(self.url, 0.5)[0], 10, "the private Redis", self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+@contextmanager
+def private_redis(log: Path):
+    need("SERVICES", shutil.which("redis-server") is not None, "redis-server is not installed")
+    server = PrivateRedis(log)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _drop_connections() -> None:
+    app.close()  # forgets the connection pool, so the next publish opens one to the new URL
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def app_publishing_to(broker_url: str):
+    """Make this process's Celery app send tasks to ``broker_url`` (not eagerly) for a while."""
+    keys = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager")
+    old = {key: app.conf[key] for key in keys}
+    _drop_connections()
+    # Celery copies broker_url into the read and write URLs when it configures itself.
+    app.conf.update(dict.fromkeys(keys[:3], broker_url), task_always_eager=False)
+    try:
+        yield
+    finally:
+        _drop_connections()
+        app.conf.update(old)

@@ -142,11 +142,15 @@ def terms_add(request, board_pk):
 
 @login_required
 def terms_download(request, pk):
-    from django.http import FileResponse
+    from django.http import FileResponse, Http404
 
     terms = get_object_or_404(TermsOfReference, pk=pk)
     get_board_for_user(request.user, terms.board_id)
-    return FileResponse(terms.document.open("rb"), as_attachment=True)
+    try:
+        handle = terms.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The document's file is missing.") from error
+    return FileResponse(handle, as_attachment=True)
 
 
 @login_required

@@ -117,3 +117,80 @@ def test_password_reset_refuses_a_malformed_address_next_to_the_field(client):
     assert response.status_code == 200
     assert b"Enter a valid email address." in response.content
     assert mail.outbox == []
+
+
+# --- Password rules ----------------------------------------------------------------------------
+
+WEAK_PASSWORDS = [
+    ("Short-1x", "This password is too short. It must contain at least 12 characters."),
+    ("password1234", "This password is too common."),
+    ("839201746512", "This password is entirely numeric."),
+]
+
+
+def reset_form_url(client, user) -> str:
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[-1].body).group(1)
+    return client.get(link, follow=True).redirect_chain[-1][0]
+
+
+def field_error(html: str, field: str) -> str:
+    """The error text shown under one field (crispy's invalid-feedback block)."""
+    match = re.search(rf'id="error_1_id_{field}"[^>]*>\s*<strong>(.*?)</strong>', html, re.DOTALL)
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("weak, message", WEAK_PASSWORDS)
+def test_password_reset_refuses_a_weak_password_next_to_the_field(client, chair, weak, message):
+    url = reset_form_url(client, chair)
+    response = client.post(url, {"new_password1": weak, "new_password2": weak})
+    assert response.status_code == 200
+    assert message in field_error(response.content.decode(), "new_password2")
+    chair.refresh_from_db()
+    assert chair.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("weak, message", WEAK_PASSWORDS)
+def test_password_change_refuses_a_weak_password_next_to_the_field(
+    client, board_officer, weak, message
+):
+    client.force_login(board_officer)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+    )
+    assert response.status_code == 200
+    assert message in field_error(response.content.decode(), "new_password2")
+    board_officer.refresh_from_db()
+    assert board_officer.check_password(PASSWORD)
+
+
+def test_password_change_accepts_a_long_uncommon_password(client, board_officer):
+    client.force_login(board_officer)
+    new_password = "lantern-orchard-quarterly-9"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    board_officer.refresh_from_db()
+    assert board_officer.check_password(new_password)
+    assert b"Password changed" in client.get(response.url).content
+
+
+def test_lockout_counts_per_username_and_address_so_one_user_cannot_lock_out_another(
+    client, board_officer, chair, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, board_officer.username, "wrong-guess")
+    assert sign_in(client, board_officer.username, PASSWORD).status_code == 429
+    # The same address may still sign in as someone else ...
+    assert sign_in(client, chair.username, PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # ... and the locked username from another address.
+    other = client.post(
+        reverse("login"),
+        {"username": board_officer.username, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert other.status_code == 302

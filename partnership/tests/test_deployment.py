@@ -42,7 +42,7 @@ def test_compose_runs_web_worker_beat_postgres_and_redis(compose):
 
 
 def test_long_running_services_have_health_checks_and_restart(compose):
-    for name in ("web", "worker", "postgres", "redis"):
+    for name in ("web", "worker", "beat", "postgres", "redis"):
         service = compose["services"][name]
         assert service["healthcheck"]["test"], name
     for name in ("web", "worker", "beat"):
@@ -56,6 +56,35 @@ def test_django_processes_run_in_production_mode_against_the_services(compose):
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379")
         assert "?" in env["DJANGO_SECRET_KEY"]  # required: compose stops if it is unset
+
+
+def test_web_checks_the_services_and_worker_and_beat_check_their_own_heartbeats(compose):
+    services = compose["services"]
+    assert "http://localhost:8000/healthz'" in services["web"]["healthcheck"]["test"][-1]
+    for name in ("worker", "beat"):
+        check = services[name]["healthcheck"]["test"]
+        assert check == ["CMD", "python", "-m", "partnership.health", name]
+        assert "inspect" not in " ".join(check)  # no broadcast to every worker per check
+
+
+def test_containers_log_json_lines(compose):
+    for name in ("web", "worker", "beat"):
+        assert compose["services"][name]["environment"]["LOG_FORMAT"] == "json"
+
+
+def test_heartbeats_go_stale_only_after_several_missed_beats():
+    from partnership.celery import WORKER_TIMER_SECONDS
+    from partnership.health import STALE_AFTER
+
+    assert STALE_AFTER["worker"] >= WORKER_TIMER_SECONDS * 3
+    assert STALE_AFTER["beat"] >= 2 * settings_beat_interval()
+
+
+def settings_beat_interval() -> float:
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reporting-requeue-waiting"]
+    return entry["schedule"].total_seconds()
 
 
 def test_worker_and_web_share_the_media_volume(compose):

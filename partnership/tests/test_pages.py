@@ -1,10 +1,15 @@
 """Error pages, the health endpoint and the system checks."""
 
+import socket
+import time
+
 import pytest
+from django.core.cache import cache
 from django.core.checks import run_checks
+from django.db import OperationalError, connection
 from django.test import Client, override_settings
 
-from partnership import checks
+from partnership import checks, health
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +62,91 @@ def test_health_endpoint_answers_503_when_the_broker_is_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["ok"] is False
+
+
+@pytest.fixture
+def with_worker(settings):
+    """As in production: tasks go to a broker (here kombu's in-memory one) and a worker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "memory://"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_health_endpoint_answers_503_when_the_database_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "OperationalError"
+    assert response.json()["ok"] is False
+
+
+def test_health_endpoint_in_embedded_mode_reports_the_worker_as_eager(client):
+    body = client.get("/healthz").json()
+    assert body["worker"] == {"status": "eager"}
+    assert body["beat"] == {"status": "eager"}
+
+
+def test_health_endpoint_reports_a_fresh_worker_heartbeat(client, with_worker):
+    health.record_heartbeat("worker", "box-1", now=time.time() - 10)
+    response = client.get("/healthz?worker=1")
+    assert response.status_code == 200
+    assert response.json()["worker"]["status"] == "ok"
+    assert 9 <= response.json()["worker"]["age_seconds"] <= 12
+
+
+def test_a_stale_worker_heartbeat_is_reported_but_keeps_the_web_server_in_service(
+    client, with_worker
+):
+    health.record_heartbeat("worker", now=time.time() - health.STALE_AFTER["worker"] - 5)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["worker"]["status"] == "stale"
+
+
+def test_a_stale_worker_heartbeat_fails_the_worker_health_check(client, with_worker):
+    health.record_heartbeat("worker", now=time.time() - health.STALE_AFTER["worker"] - 5)
+    response = client.get("/healthz?worker=1")
+    assert response.status_code == 503
+    assert response.json()["ok"] is False
+
+
+def test_a_worker_never_seen_fails_the_worker_health_check(client, with_worker):
+    response = client.get("/healthz?worker=1")
+    assert response.status_code == 503
+    assert response.json()["worker"] == {"status": "never seen"}
+
+
+def test_container_check_looks_at_its_own_workers_heartbeat(with_worker, capsys):
+    host = socket.gethostname()
+    health.record_heartbeat("worker", "another-container")
+    assert health.main(["worker"]) == 1
+    health.record_heartbeat("worker", host)
+    assert health.main(["worker"]) == 0
+    assert '"status": "ok"' in capsys.readouterr().out
+
+
+def test_beats_sweep_counts_as_its_heartbeat(with_worker):
+    from reporting.tasks import requeue_waiting_reports
+
+    assert health.main(["beat"]) == 1
+    requeue_waiting_reports()
+    assert health.main(["beat"]) == 0
+
+
+def test_health_endpoint_needs_no_broadcast_to_the_workers(client, with_worker, monkeypatch):
+    from partnership.celery import app
+
+    def broadcast(*args, **kwargs):
+        raise AssertionError("/healthz must not wake every worker")
+
+    monkeypatch.setattr(app.control, "broadcast", broadcast)
+    health.record_heartbeat("worker")
+    assert client.get("/healthz?worker=1").status_code == 200
 
 
 def test_system_checks_pass_on_this_machine():

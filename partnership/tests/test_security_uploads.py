@@ -1,0 +1,116 @@
+"""Uploads and downloads against the OWASP file-upload rules (see docs/security.md)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import FileField
+from django.http import FileResponse
+from django.urls import Resolver404, resolve, reverse
+
+from boards.models import TermsOfReference
+from boards.tests.factories import BoardFactory
+from boards.validators import validate_document
+from funding.forms_public import safe_file_name
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n% test document\n"
+
+
+@pytest.fixture
+def board():
+    return BoardFactory(name="Safer Riverside Partnership Board")
+
+
+def test_every_uploaded_file_field_is_checked_or_written_by_the_system():
+    # Files users upload pass validate_document (the funding form applies it on the form);
+    # report files are written by the report builders, never uploaded.
+    checked_on_the_form = {"funding.ApplicationDocument.file"}
+    generated = {"reporting.ReportRequest.file"}
+    seen = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and model._meta.app_label != "django_celery_results":
+                label = f"{model._meta.label}.{field.name}"
+                if model.__name__.startswith("Historical"):
+                    continue
+                seen.add(label)
+                if label in checked_on_the_form | generated:
+                    continue
+                assert validate_document in field.validators, label
+    assert checked_on_the_form | generated <= seen
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("agenda.html", b"<html><script>alert(1)</script>", "Upload a document of one of these"),
+        ("logo.svg", b"<svg onload='alert(1)'/>", "Upload a document of one of these"),
+        ("paper.pdf.exe", b"MZ\x90\x00", "Upload a document of one of these"),
+        ("paper.exe.pdf", b"MZ\x90\x00", "not a PDF document"),
+        ("minutes.docx", b"%PDF-1.4", "not a DOCX document"),
+    ],
+)
+def test_documents_are_refused_by_extension_and_by_content(name, content, message):
+    with pytest.raises(ValidationError) as refused:
+        validate_document(SimpleUploadedFile(name, content))
+    assert message in " ".join(refused.value.messages)
+
+
+def test_an_applicants_file_name_cannot_inject_a_header_or_a_path():
+    name = safe_file_name('..\\..\\etc/évaluation "final"\r\nSet-Cookie: x=1.pdf')
+    assert "\r" not in name and "\n" not in name and "/" not in name and "\\" not in name
+    response = FileResponse(io.BytesIO(b"%PDF-"), as_attachment=True, filename=name)
+    header = response.headers["Content-Disposition"]
+    assert header.startswith("attachment; ")
+    # Non-ASCII names go in the RFC 6266 / 5987 filename* form, percent-encoded.
+    assert "filename*=utf-8''" in header
+    assert "\r" not in header and "\n" not in header
+
+
+def test_a_board_paper_is_served_as_an_attachment_that_browsers_must_not_sniff(
+    client, board_officer, board
+):
+    client.force_login(board_officer)
+    client.post(
+        reverse("boards:terms_add", args=[board.pk]),
+        {
+            "version": "2024",
+            "approved_on": "2024-05-01",
+            "document": SimpleUploadedFile("terms <b>.pdf", PDF, "text/html"),
+        },
+    )
+    terms = TermsOfReference.objects.get(board=board)
+    # The stored name is Django's sanitised version: no markup, no path from the user.
+    assert "<" not in terms.document.name and terms.document.name.startswith(
+        f"terms-of-reference/{dt.date.today():%Y}/"
+    )
+    response = client.get(reverse("boards:terms_download", args=[terms.pk]))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_missing_file_is_a_404_not_a_server_error(client, board_officer, board):
+    client.force_login(board_officer)
+    client.post(
+        reverse("boards:terms_add", args=[board.pk]),
+        {
+            "version": "2024",
+            "approved_on": "2024-05-01",
+            "document": SimpleUploadedFile("terms.pdf", PDF),
+        },
+    )
+    terms = TermsOfReference.objects.get(board=board)
+    terms.document.storage.delete(terms.document.name)
+    assert client.get(reverse("boards:terms_download", args=[terms.pk])).status_code == 404
+
+
+def test_uploaded_files_are_not_published_at_the_media_address(settings):
+    with pytest.raises(Resolver404):
+        resolve(f"/{settings.MEDIA_URL}papers/2026/01/agenda.pdf")
