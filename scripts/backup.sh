@@ -20,9 +20,10 @@ dir=$1
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 dump="$dir/csp-$stamp.dump"
 media="$dir/csp-$stamp-media.tar.gz"
-mkdir -p "$dir"
-# Backups hold personal data (case panels, applicants): readable by the owner only.
+# Backups hold personal data (case panels, applicants): readable by the owner only, the
+# folder made for them included.
 umask 077
+mkdir -p "$dir"
 
 # Custom format: compressed, and pg_restore can restore it into a database of any name.
 # No owners or grants, so it restores under whichever role runs the restore.
