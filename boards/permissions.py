@@ -3,7 +3,7 @@
 Board officers and administrators manage every board. Anyone else sees only the boards they
 sit on today (through their linked Person): someone whose seat has ended no longer sees the
 board, its meetings or its papers. For any other board they get 404, so they learn nothing
-about it. Reports follow the same seats (``sitting_boards`` is the one rule for both).
+about it. Reports follow the same seats (``visible_boards`` is the one rule for both).
 """
 
 from django.db.models import Q
@@ -22,20 +22,15 @@ def can_manage_boards(user) -> bool:
     return user.is_authenticated and roles.has_role(user, MANAGERS)
 
 
-def sitting_boards(user):
-    """Boards the user sits on today; every board for a board officer."""
+def visible_boards(user):
+    """Boards the user sits on today; every board for a board officer. The one rule for the
+    boards' pages and the reports area alike."""
     if can_manage_boards(user):
         return Board.objects.all()
     if not user.is_authenticated:
         return Board.objects.none()
     seats = Membership.objects.on(timezone.localdate()).filter(person__user=user)
     return Board.objects.filter(pk__in=seats.values("board_id"))
-
-
-def visible_boards(user):
-    """The boards whose pages the user may open: the seats they hold today (one rule with the
-    reports area's)."""
-    return sitting_boards(user)
 
 
 def get_board_for_user(user, pk) -> Board:

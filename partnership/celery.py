@@ -27,7 +27,7 @@ WORKER_TIMER_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 def _worker_tick() -> None:
     import socket
 
-    from django.db import close_old_connections, connection
+    from django.db import connection
 
     from partnership.health import record_heartbeat
     from reporting.services import requeue_waiting
@@ -40,7 +40,6 @@ def _worker_tick() -> None:
     except Exception:
         logging.getLogger(__name__).exception("The sweep for unqueued report jobs failed")
     finally:
-        close_old_connections()
         connection.close()  # this thread's own connection; a new one next tick
 
 

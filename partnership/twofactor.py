@@ -189,14 +189,19 @@ def _eligible_user(request: HttpRequest):
     return request.user
 
 
+def _security_page(request: HttpRequest, device: TOTPDevice | None, form: CodeForm) -> HttpResponse:
+    context = {"device": device, "form": form}
+    if device and not device.confirmed:
+        # Set-up under way: the secret to scan or type into the app.
+        context.update(qr=_qr_data_uri(device), secret=_secret(device))
+    return render(request, "account/security.html", context)
+
+
 @login_required
 def account_security(request: HttpRequest) -> HttpResponse:
     user = _eligible_user(request)
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
-    context = {"device": device, "form": CodeForm()}
-    if device and not device.confirmed:
-        context.update(qr=_qr_data_uri(device), secret=_secret(device))
-    return render(request, "account/security.html", context)
+    return _security_page(request, device, CodeForm())
 
 
 @login_required
@@ -214,10 +219,7 @@ def _code_step(request: HttpRequest, device: TOTPDevice, done) -> HttpResponse:
     form = CodeForm(request.POST, device=device)
     if form.is_valid():
         return done()
-    context = {"device": device, "form": form}
-    if not device.confirmed:
-        context.update(qr=_qr_data_uri(device), secret=_secret(device))
-    return render(request, "account/security.html", context, status=200)
+    return _security_page(request, device, form)
 
 
 @login_required

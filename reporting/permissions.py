@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from boards.models import Board
-from boards.permissions import can_manage_boards, sitting_boards
+from boards.permissions import can_manage_boards, visible_boards
 from partnership import roles
 
 from .models import ReportRequest
@@ -32,7 +32,7 @@ def report_boards(user):
     if not can_use_reports(user):
         return Board.objects.none()
     return (
-        sitting_boards(user)
+        visible_boards(user)
         .filter(active=True)
         .exclude(kind__in=(Board.Kind.PANEL, Board.Kind.REVIEW_PANEL))
     )
@@ -43,7 +43,7 @@ def reports_listed_for(user):
     if not can_use_reports(user):
         return ReportRequest.objects.none()
     shared = Q(requested_by__isnull=True) | Q(kind__in=SHARED_WITH_THE_BOARD)
-    theirs = shared & Q(board__in=sitting_boards(user))
+    theirs = shared & Q(board__in=visible_boards(user))
     return ReportRequest.objects.filter(Q(requested_by=user) | theirs).select_related("board")
 
 
@@ -55,7 +55,7 @@ def can_see_report(user, report: ReportRequest) -> bool:
     return (
         (report.requested_by_id is None or report.kind in SHARED_WITH_THE_BOARD)
         and report.board_id is not None
-        and sitting_boards(user).filter(pk=report.board_id).exists()
+        and visible_boards(user).filter(pk=report.board_id).exists()
     )
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from boards.models import Membership, Priority
 from boards.permissions import can_manage_boards
 from partnership import roles
+from partnership.downloads import attachment
 from partnership.periods import FinancialYear
 from partnership.permissions import role_required
 
@@ -161,13 +162,8 @@ def download(request, pk):
     report = get_report_for_user(request.user, pk)
     if not report.downloadable:
         raise Http404("This report has no file to download")
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("This report's file is missing") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment(
+        report.file,
         filename=report.filename,
         content_type=report.content_type or "application/octet-stream",
     )

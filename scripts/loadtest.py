@@ -310,16 +310,11 @@ def cpu_shares(result: Result) -> str:
 
 def demo_pages() -> list[Page]:
     """The five pages, found in the demo data, with real sessions for the demo users."""
-    from importlib import import_module
 
     from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
+    from django.contrib.auth import get_user_model
     from django.db import connections
+    from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
@@ -330,17 +325,15 @@ def demo_pages() -> list[Page]:
     from reviews.demo import MARAC
     from reviews.permissions import is_panel_member
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore
     users = get_user_model().objects
 
     def cookie(user) -> str:
-        session = store()
-        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        # No sign-in clocks: the session middleware starts them on the first request.
-        session.create()
-        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        # The session a sign-in makes, written by Django's test client without the sign-in form.
+        client = Client()
+        client.force_login(user)
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
 
     # The latest board meeting already held: its attendance is the one an officer records.
     # bench.py's 10x copies share its date; the lowest id is the demo's own.

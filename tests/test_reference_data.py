@@ -12,8 +12,6 @@ from django.test import override_settings
 
 from tests import support
 
-PROJECT_APPS = {"partnership", "boards", "funding", "reviews", "reporting"}
-
 
 def runpython_migrations() -> dict[tuple[str, str], list[str]]:
     """(app, migration) -> the names of its RunPython forward functions, for the project's apps."""
@@ -24,7 +22,7 @@ def runpython_migrations() -> dict[tuple[str, str], list[str]]:
         loader.load_disk()
     found = {}
     for (app, name), migration in loader.disk_migrations.items():
-        if app not in PROJECT_APPS:
+        if app not in support.PROJECT_APPS:
             continue
         functions = [op.code.__name__ for op in migration.operations if isinstance(op, RunPython)]
         if functions:

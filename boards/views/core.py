@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from partnership.downloads import attachment
 from partnership.pages import form_page
 
 from ..forms import BoardForm, MembershipForm, OrganisationForm, PersonForm, TermsOfReferenceForm
@@ -142,15 +143,9 @@ def terms_add(request, board_pk):
 
 @login_required
 def terms_download(request, pk):
-    from django.http import FileResponse, Http404
-
     terms = get_object_or_404(TermsOfReference, pk=pk)
     get_board_for_user(request.user, terms.board_id)
-    try:
-        handle = terms.document.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The document's file is missing.") from error
-    return FileResponse(handle, as_attachment=True)
+    return attachment(terms.document)
 
 
 @login_required

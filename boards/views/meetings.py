@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from partnership import roles
+from partnership.downloads import attachment
 from partnership.pages import form_page
 
 from .. import services
@@ -201,11 +201,7 @@ def paper_upload(request, item_pk):
 def paper_download(request, pk):
     paper = get_object_or_404(Paper.objects.select_related("item"), pk=pk)
     get_meeting_for_user(request.user, paper.item.meeting_id)
-    try:
-        handle = paper.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The paper's file is missing.") from error
-    return FileResponse(handle, as_attachment=True)
+    return attachment(paper.file)
 
 
 def _attendance_form(request, meeting):

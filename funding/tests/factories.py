@@ -2,9 +2,20 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from boards.tests.factories import BoardFactory, MeetingFactory, at
-from funding.models import Application, Award, Decision, Fund, FundingRound, PriorityArea, Stage
+from funding import defaults
+from funding.models import (
+    Application,
+    Award,
+    Decision,
+    Fund,
+    FundingRound,
+    KeyTheme,
+    PriorityArea,
+    Stage,
+)
 
 
 class FundFactory(factory.django.DjangoModelFactory):
@@ -39,6 +50,24 @@ class RoundFactory(factory.django.DjangoModelFactory):
     def areas(self, create, extracted, **kwargs):
         if create:
             self.priority_areas.add(*(extracted or [PriorityAreaFactory(name="Serious violence")]))
+
+
+def round_open_to_the_public(slug: str = "community-fund", *, closes_in: int = 30) -> FundingRound:
+    """A round opened five days ago, with the standard questions and every priority area and
+    theme: what a member of the public meets on the fund's pages."""
+    today = timezone.localdate()
+    round_ = RoundFactory(
+        slug=slug,
+        name="Community fund 2026/27",
+        opens_on=today - dt.timedelta(days=5),
+        closes_on=today + dt.timedelta(days=closes_in),
+        min_grant=Decimal("1000"),
+        max_grant=Decimal("50000"),
+    )
+    defaults.install(round_)
+    round_.priority_areas.add(*PriorityArea.objects.all())
+    round_.key_themes.add(*KeyTheme.objects.all())
+    return round_
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

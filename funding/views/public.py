@@ -13,7 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.defaults import page_not_found
 from django_ratelimit.decorators import ratelimit
 
 from boards.forms import add_service_errors
+from partnership.downloads import attachment
 
 from .. import services
 from ..forms_public import (
@@ -467,21 +468,12 @@ def _remove_document(request, application: Application) -> None:
 def applicant_document_download(request, token, pk):
     application = application_for(token)
     document = get_object_or_404(application.documents, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing.") from error
     content_type = document.content_type
     if content_type not in DOCUMENT_TYPES.values():
         content_type = OCTET_STREAM
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=safe_file_name(document.original_name),
-        content_type=content_type,
+    return attachment(
+        document.file, filename=safe_file_name(document.original_name), content_type=content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 urlpatterns = [

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from boards.forms import add_service_errors
+from partnership.downloads import attachment
 from partnership.exports import csv_response, filtered_or_nothing
 from partnership.pages import FilterPageMixin, form_page
 
@@ -545,13 +546,8 @@ SAFE_TYPES = {
 @manager_required
 def document_download(request, pk):
     document = get_object_or_404(ApplicationDocument, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment(
+        document.file,
         filename=document.original_name,
         content_type=(
             document.content_type
@@ -559,8 +555,6 @@ def document_download(request, pk):
             else "application/octet-stream"
         ),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 urlpatterns = [

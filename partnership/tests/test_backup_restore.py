@@ -18,13 +18,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from funding.models import Fund, balances_by_fund
-from tests.support import need
+from tests.support import PROJECT_APPS, need
 from tests.workers import shared_database_url
 
 pytestmark = [pytest.mark.services]
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-PROJECT_APPS = ("partnership", "boards", "funding", "reviews", "reporting")
 
 
 def counts() -> dict[str, int]:

@@ -5,9 +5,7 @@ Each test builds only the rows its page needs (a few factory calls, milliseconds
 page loads are what the module's time is spent on.
 """
 
-import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -15,9 +13,8 @@ from playwright.sync_api import Page, expect
 
 from boards.models import Attendance
 from boards.tests.factories import MeetingFactory, at, board_with_members, plan_with_actions
-from funding import defaults
-from funding.models import KeyTheme, PriorityArea, Stage
-from funding.tests.factories import ApplicationFactory, RoundFactory
+from funding.models import Stage
+from funding.tests.factories import ApplicationFactory, round_open_to_the_public
 from partnership import roles
 from partnership.tests.factories import PASSWORD, persona
 from reporting.models import ReportRequest
@@ -31,19 +28,7 @@ SLUG = "community-fund"
 
 
 def open_round():
-    today = timezone.localdate()
-    round_ = RoundFactory(
-        slug=SLUG,
-        name="Community fund 2026/27",
-        opens_on=today - dt.timedelta(days=5),
-        closes_on=today + dt.timedelta(days=30),
-        min_grant=Decimal("1000"),
-        max_grant=Decimal("50000"),
-    )
-    defaults.install(round_)
-    round_.priority_areas.add(*PriorityArea.objects.all())
-    round_.key_themes.add(*KeyTheme.objects.all())
-    return round_
+    return round_open_to_the_public(SLUG)
 
 
 def invited_applicant() -> str:

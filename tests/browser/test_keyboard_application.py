@@ -14,9 +14,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from funding import defaults, services
-from funding.models import Application, ApplicationDocument, KeyTheme, PriorityArea, Stage
-from funding.tests.factories import RoundFactory
+from funding import services
+from funding.models import Application, ApplicationDocument, Stage
+from funding.tests.factories import round_open_to_the_public
 from partnership import roles
 from partnership.tests.factories import persona
 
@@ -83,17 +83,7 @@ def test_an_applicant_applies_from_the_list_of_rounds_to_submission_by_keyboard_
 ):
     base = live_server.url
     today = timezone.localdate()
-    round_ = RoundFactory(
-        slug="community-fund",
-        name="Community fund 2026/27",
-        opens_on=today - dt.timedelta(days=5),
-        closes_on=today + dt.timedelta(days=60),
-        min_grant=Decimal("1000"),
-        max_grant=Decimal("50000"),
-    )
-    defaults.install(round_)
-    round_.priority_areas.set(PriorityArea.objects.all())
-    round_.key_themes.set(KeyTheme.objects.all())
+    round_ = round_open_to_the_public(closes_in=60)
     questions = list(round_.questions.all())
 
     # 1. From the list of rounds to the round's guidance and its eligibility check.
