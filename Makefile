@@ -67,7 +67,7 @@ clean: ## Remove the virtual environment, node_modules and the demo database
 bench: $(VENV)/.dev ## Print the annual report's benchmark ratios and a loopback load test, on the demo data
 	@scripts/system-packages.sh runtime
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
-	export DATABASE_URL="sqlite:///$$dir/bench.sqlite3" BENCH_DIR="$$dir" && \
+	export SQLITE_PATH="$$dir/bench.sqlite3" BENCH_DIR="$$dir" && \
 	echo "Loading the demo into a scratch database..." && \
 	{ $(BIN)/python manage.py migrate --noinput && \
 	  $(BIN)/python manage.py load_demo --quiet-logins; } >"$$dir/setup.log" 2>&1 \

@@ -6,4 +6,5 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Registers the system checks, and the change counter's installation after migrating.
+        from . import checks, pagecache  # noqa: F401

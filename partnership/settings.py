@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.site",
+                # While a page is built for the page cache, its CSRF token is a placeholder.
+                "partnership.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -151,7 +153,15 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Take the write lock at the start of a transaction, so concurrent writers wait
             # instead of failing with "database is locked" half-way through.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Write-ahead logging lets pages be read while a write is under way, and commits
+            # without waiting for the disk twice (NORMAL is safe with WAL: a power cut may lose
+            # the last commits, never corrupt the file).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
+            "CONN_MAX_AGE": DATABASE_CONN_MAX_AGE,
         }
     }
 
@@ -173,6 +183,14 @@ else:
     # Embedded mode is one process, whose memory is the whole cache, so the rate limits still
     # hold; production must set CACHE_URL (the guard refuses to start without it).
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+# Whole pages kept for a moment (partnership.pagecache): always in the process's own memory,
+# never in Redis, because case-panel pages hold personal data. 0 seconds turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 300)},
+}
 
 # --- Celery --------------------------------------------------------------------------------
 

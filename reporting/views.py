@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boards.models import Membership, Priority
 from boards.permissions import can_manage_boards
-from partnership import roles
+from partnership import pagecache, roles
 from partnership.downloads import attachment
 from partnership.periods import FinancialYear
 from partnership.permissions import role_required
@@ -103,9 +103,12 @@ def _dashboard(request, form=None, annual_form=None, status: int = 200):
     )
 
 
+@login_required
+@pagecache.cacheable
 @role_required(REPORT_ROLES)
 def index(request):
-    return _dashboard(request)
+    # The chair's landing page, reloaded while reports are built: kept for a moment.
+    return pagecache.respond(request, lambda: _dashboard(request))
 
 
 @role_required(REPORT_ROLES)

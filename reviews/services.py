@@ -72,9 +72,10 @@ def log_access(
     justification: str = "",
     *,
     panel: Board | None = None,
+    panel_id: int | None = None,
     detail: str = "",
 ) -> AccessLog:
-    """Write one access-log row: ``case`` for a case, or ``panel`` for a panel-wide list.
+    """Write one access-log row: ``case`` for a case, or ``panel`` (or its id) for a panel list.
 
     Exports and disclosures must say why. ``detail`` names what was touched (field names, a
     meeting's date), never values; a justification must not contain personal data either.
@@ -83,13 +84,15 @@ def log_access(
     justification = (justification or "").strip()
     if action in AccessLog.NEEDS_JUSTIFICATION and not justification:
         raise ValidationError({"justification": f"Say why the case is {action.label.lower()}."})
-    if case is None and panel is None:
+    if panel is not None:
+        panel_id = panel.pk
+    if case is None and panel_id is None:
         raise ValueError("log_access needs a case or a panel")
     signed_in = getattr(user, "is_authenticated", False)
     return AccessLog.objects.create(
         user=user if signed_in else None,
         username=user.get_username() if signed_in else "system",
-        panel_id=case.panel_id if case is not None else panel.pk,
+        panel_id=case.panel_id if case is not None else panel_id,
         case=case,
         case_reference=case.reference if case is not None else "",
         action=action,

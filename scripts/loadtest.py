@@ -1,7 +1,8 @@
 """Loopback load test, printed by `make bench` after the report benchmarks (it never fails a build).
 
-Starts gunicorn on 127.0.0.1 against the database in DATABASE_URL (the bench's scratch copy of the
-demo), with DEBUG off as in production, and loads five pages in turn, each for at most
+Starts gunicorn on 127.0.0.1 against the bench's scratch copy of the demo (the embedded SQLite
+file in SQLITE_PATH, configured as the embedded default is, unless DATABASE_URL says otherwise),
+with DEBUG off as in production, and loads five pages in turn, each for at most
 LOADTEST_SECONDS and at most LOADTEST_REQUESTS requests, from LOADTEST_THREADS client threads
 holding keep-alive connections. A short warm-up per page is not counted. Prints, per page: the
 requests made, the errors (anything but 2xx), requests per second, p50 and p95 latency, and the

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from partnership import roles
+from partnership import pagecache, roles
 from partnership.downloads import attachment
 from partnership.pages import form_page
 
@@ -213,10 +213,14 @@ def _attendance_form(request, meeting):
 
 
 @login_required
+@pagecache.cacheable
 def attendance(request, pk):
     meeting = managed_meeting(request.user, pk)
+    if request.method != "POST":
+        # The screen left open through a meeting and reloaded often: kept for a moment.
+        return pagecache.respond(request, lambda: _attendance_page(request, meeting))
     form, saved = _attendance_form(request, meeting)
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             result = services.record_attendance(meeting, form.entries())
         except ValidationError as error:
@@ -224,12 +228,18 @@ def attendance(request, pk):
         else:
             messages.success(request, f"Attendance saved. {result.label}: {result.explanation}.")
             return redirect(meeting)
-    if request.method == "POST":
-        quorum = services.quorum_for(meeting, form.proposed_statuses(), form.memberships)
-    else:
-        quorum = services.quorum_for(
-            meeting, {mid: a.status for mid, a in saved.items()}, form.memberships
-        )
+    quorum = services.quorum_for(meeting, form.proposed_statuses(), form.memberships)
+    return _attendance_screen(request, meeting, form, quorum)
+
+
+def _attendance_page(request, meeting):
+    form, saved = _attendance_form(request, meeting)
+    statuses = {membership_id: a.status for membership_id, a in saved.items()}
+    quorum = services.quorum_for(meeting, statuses, form.memberships)
+    return _attendance_screen(request, meeting, form, quorum)
+
+
+def _attendance_screen(request, meeting, form, quorum):
     return render(
         request,
         "boards/attendance.html",

@@ -10,10 +10,12 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
 from boards.models import Meeting
+from partnership import pagecache
 from partnership.exports import csv_response
 from partnership.pages import FilterPageMixin, form_page
 from partnership.periods import QUARTER_NAMES, FinancialYear
@@ -82,6 +84,10 @@ def index(request):
 # --- A panel's case list ------------------------------------------------------------------
 
 
+def _log_list(request, pk) -> None:
+    services.log_access(request.user, None, AccessLog.Action.LIST, panel_id=pk)
+
+
 class PanelCaseList(LoginRequiredMixin, FilterPageMixin, FilterView):
     """The panel's cases by reference (never by label), with their action counts.
 
@@ -93,14 +99,18 @@ class PanelCaseList(LoginRequiredMixin, FilterPageMixin, FilterView):
     context_object_name = "cases"
     paginate_by = 50
 
+    @method_decorator(pagecache.cacheable(on_serve=_log_list))
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.panel = permissions.get_panel_for_user(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        services.log_access(request.user, None, AccessLog.Action.LIST, panel=self.panel)
+        # A page kept for a moment still writes its access-log row every time it is served.
+        response = pagecache.respond(
+            request, lambda: super(PanelCaseList, self).get(request, *args, **kwargs)
+        )
+        _log_list(request, pk=self.panel.pk)
         return response
 
     def get_filterset_kwargs(self, filterset_class):
