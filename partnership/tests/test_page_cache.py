@@ -19,6 +19,7 @@ from partnership import pagecache, roles
 from partnership.tests.factories import persona
 from reviews.models import AccessLog
 from reviews.tests.factories import coordinator, marac, refer
+from tests.support import need
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -232,3 +233,16 @@ def test_inside_a_transaction_nothing_is_kept(officer_client, meeting):
         _, built = get(officer_client, url)
         _, again = get(officer_client, url)
     assert again == built
+
+
+def test_on_postgresql_the_counter_moves_once_a_transaction_at_commit(meeting):
+    need("SERVICES", connection.vendor == "postgresql", "deferred triggers are PostgreSQL's")
+    meeting, members = meeting
+    stamp = pagecache.read_stamp()
+    with transaction.atomic():
+        meeting.venue = "Town Hall"
+        meeting.save()
+        Membership.objects.filter(pk__in=[m.pk for m in members]).update(end_date=None)
+        # Not yet: the trigger is deferred, so the counter's row is locked only at commit.
+        assert pagecache.read_stamp() == stamp
+    assert pagecache.read_stamp() == stamp + 1
