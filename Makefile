@@ -59,7 +59,7 @@ format: $(VENV)/.dev ## Fix style with ruff
 	$(BIN)/ruff format .
 
 clean: ## Remove the virtual environment, node_modules and the demo database
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
 
 # Benchmarks print figures and never fail; a scratch SQLite copy of the demo, removed afterwards.
 # The load test runs on the same copy after bench.py, so it sees the 10x data bench.py added.

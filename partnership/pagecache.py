@@ -134,7 +134,7 @@ def respond(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResp
             response.render()
     finally:
         setattr(request, _RENDERING, False)
-    if key is None:
+    if key is None or response.streaming:
         return response
     body = response.content.decode(response.charset)
     if _keepable(request, response):
@@ -178,7 +178,6 @@ def page_key(request: HttpRequest) -> str | None:
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
         and not len(get_messages(request))
