@@ -219,7 +219,7 @@ def attendance(request, pk):
     if request.method != "POST":
         # The screen left open through a meeting and reloaded often: kept for a moment.
         return pagecache.respond(request, lambda: _attendance_page(request, meeting))
-    form, saved = _attendance_form(request, meeting)
+    form, _ = _attendance_form(request, meeting)
     if form.is_valid():
         try:
             result = services.record_attendance(meeting, form.entries())
