@@ -2,9 +2,9 @@
 
 The busiest pages (the attendance screen, the public interest form, a panel's case list, the
 chair's dashboard) are mostly template rendering over data that changes a few times a day. A
-view marked ``cacheable`` builds its page through ``respond``, which keeps it; the next identical
-request is served the kept page without running the view (see ``cacheable`` for why its checks
-still hold, and for what still happens on every request, such as a case panel's access log).
+view marked ``cacheable`` has the page it builds for a GET kept; the next identical request is
+served the kept page without running the view (see ``cacheable`` for why its checks still hold,
+and for what still happens on every request, such as a case panel's access log).
 
 Identical means:
 
@@ -82,13 +82,12 @@ SESSION_CLOCKS = frozenset({sessions.SIGNED_IN_AT, sessions.LAST_ACTIVITY_AT})
 # Unguessable, so no text typed into the product can turn into a token on the way out.
 CSRF_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
 _RENDERING = "_page_cache_rendering"
-_KEY = "_page_cache_key"
 # Response headers a kept page is served again with (the rest are the middleware's to add).
 _KEPT_HEADERS = ("Content-Type", "Cache-Control", "Referrer-Policy", "Content-Language")
 
 
 def cacheable(view: Callable | None = None, *, on_serve: Callable | None = None):
-    """Mark a view whose page may be kept, and serve the kept page when there is one.
+    """Keep the pages a view builds for GET requests, and serve a kept page when there is one.
 
     The counter is read before the view reads any data (only the signed-in user's own row comes
     earlier: the middleware reads it, and the page's age limit bounds how long a change to it
@@ -96,52 +95,52 @@ def cacheable(view: Callable | None = None, *, on_serve: Callable | None = None)
     view, for this session, from the same rows, on the same day, so the view's checks of who
     may see it decided then what they would decide now. What must happen on every request
     whatever (a case panel's access-log row) is ``on_serve``'s job, called with the view's
-    arguments.
+    arguments; the view itself does it when it runs.
     """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             key = page_key(request)
-            setattr(request, _KEY, key)
-            kept = caches["pages"].get(key) if key else None
-            if kept is None:
+            if key is None:
                 return view(request, *args, **kwargs)
-            body, headers = kept
-            response = HttpResponse(body.replace(CSRF_PLACEHOLDER, get_token(request)))
-            for name, value in headers:
-                response[name] = value
-            if on_serve is not None:
-                on_serve(request, *args, **kwargs)
-            return response
+            kept = caches["pages"].get(key)
+            if kept is not None:
+                body, headers = kept
+                response = HttpResponse(_with_token(request, body))
+                for name, value in headers:
+                    response[name] = value
+                if on_serve is not None:
+                    on_serve(request, *args, **kwargs)
+                return response
+            return _build_and_keep(request, key, lambda: view(request, *args, **kwargs))
 
         return wrapped
 
     return decorator(view) if view is not None else decorator
 
 
-def respond(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page ``build()`` makes, kept for the next identical request when it may be.
-
-    The view must be wrapped in ``cacheable``, which serves kept pages; without it the page is
-    built every time.
-    """
-    key = getattr(request, _KEY, None)
-    setattr(request, _RENDERING, key is not None)
+def _build_and_keep(request: HttpRequest, key: str, build: Callable) -> HttpResponse:
+    setattr(request, _RENDERING, True)
     try:
         response = build()
         if hasattr(response, "render"):
-            response.render()
+            response.render()  # a TemplateResponse: rendered now, with the placeholder
     finally:
         setattr(request, _RENDERING, False)
-    if key is None or response.streaming:
+    if response.streaming:
         return response
     body = response.content.decode(response.charset)
     if _keepable(request, response):
         headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
         caches["pages"].set(key, (body, headers), settings.PAGE_CACHE_SECONDS)
-    response.content = body.replace(CSRF_PLACEHOLDER, get_token(request))
+    response.content = _with_token(request, body)
     return response
+
+
+def _with_token(request: HttpRequest, body: str) -> str:
+    """The page with a fresh CSRF token for this visitor where the placeholder stands."""
+    return body.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
@@ -283,7 +282,7 @@ def install(using=connection) -> int:
 
 @receiver(post_migrate)
 def install_after_migrating(sender, using="default", **kwargs) -> None:
-    # post_migrate is sent once per app, after every migration has run: act on the first only.
+    # post_migrate is sent once per app, after every migration has run: act once, on ours.
     if sender.name != "partnership":
         return
     from django.db import connections

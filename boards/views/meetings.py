@@ -213,14 +213,11 @@ def _attendance_form(request, meeting):
 
 
 @login_required
-@pagecache.cacheable
+@pagecache.cacheable  # the screen left open through a meeting and reloaded often
 def attendance(request, pk):
     meeting = managed_meeting(request.user, pk)
-    if request.method != "POST":
-        # The screen left open through a meeting and reloaded often: kept for a moment.
-        return pagecache.respond(request, lambda: _attendance_page(request, meeting))
-    form, _ = _attendance_form(request, meeting)
-    if form.is_valid():
+    form, saved = _attendance_form(request, meeting)
+    if request.method == "POST" and form.is_valid():
         try:
             result = services.record_attendance(meeting, form.entries())
         except ValidationError as error:
@@ -228,18 +225,12 @@ def attendance(request, pk):
         else:
             messages.success(request, f"Attendance saved. {result.label}: {result.explanation}.")
             return redirect(meeting)
-    quorum = services.quorum_for(meeting, form.proposed_statuses(), form.memberships)
-    return _attendance_screen(request, meeting, form, quorum)
-
-
-def _attendance_page(request, meeting):
-    form, saved = _attendance_form(request, meeting)
-    statuses = {membership_id: a.status for membership_id, a in saved.items()}
-    quorum = services.quorum_for(meeting, statuses, form.memberships)
-    return _attendance_screen(request, meeting, form, quorum)
-
-
-def _attendance_screen(request, meeting, form, quorum):
+    if request.method == "POST":
+        quorum = services.quorum_for(meeting, form.proposed_statuses(), form.memberships)
+    else:
+        quorum = services.quorum_for(
+            meeting, {mid: a.status for mid, a in saved.items()}, form.memberships
+        )
     return render(
         request,
         "boards/attendance.html",

@@ -167,34 +167,29 @@ def eligibility(request, slug):
 
 
 @rate_limited(FORM_RATE)
-@pagecache.cacheable
+@pagecache.cacheable  # the fund's busiest public page while a round is open
 def expression(request, slug):
     round_ = _round(slug)
     if not round_.is_open():
         return _closed_page(request, round_)
-    if request.method != "POST":
-        # The fund's busiest public page while a round is open: kept for a moment.
-        return pagecache.respond(request, lambda: _expression_page(request, round_))
-    form = ExpressionForm(round_, request.POST)
-    if form.is_valid():
-        try:
-            application, token = services.submit_expression(round_, form.expression())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            # The one time the link is shown on screen; the page must not be cached.
-            return keep_private(
-                render(
-                    request,
-                    "funding/public/expression_received.html",
-                    {"application": application, "link": private_link(token)},
+    if request.method == "POST":
+        form = ExpressionForm(round_, request.POST)
+        if form.is_valid():
+            try:
+                application, token = services.submit_expression(round_, form.expression())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                # The one time the link is shown on screen; the page must not be cached.
+                return keep_private(
+                    render(
+                        request,
+                        "funding/public/expression_received.html",
+                        {"application": application, "link": private_link(token)},
+                    )
                 )
-            )
-    return _expression_page(request, round_, form)
-
-
-def _expression_page(request, round_, form=None):
-    form = form or ExpressionForm(round_)
+    else:
+        form = ExpressionForm(round_)
     return render(request, "funding/public/expression.html", {"round": round_, "form": form})
 
 
