@@ -246,10 +246,10 @@ def tables_with_triggers(using=connection) -> set[str]:
         return {table for table in names if names.count(table) == 3}
 
 
-def install(using=connection) -> int:
-    """Create the counter and a trigger on every watched table lacking one; returns how many."""
+def install(using=connection) -> None:
+    """Create the counter, and the trigger on every watched table that lacks it."""
     if using.vendor not in ("postgresql", "sqlite"):
-        return 0
+        return
     with using.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
@@ -277,7 +277,6 @@ def install(using=connection) -> int:
                             name=name, event=event, table=table, stamp=STAMP_TABLE
                         )
                     )
-    return len(missing)
 
 
 @receiver(post_migrate)
