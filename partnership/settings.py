@@ -309,6 +309,8 @@ AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 # Rate limits on the public forms count per client address (see partnership.net).
 RATELIMIT_IP_META_KEY = "partnership.net.client_ip"
 
+# Sessions live in the database; partnership.sessions reads them without the ORM's overhead.
+SESSION_ENGINE = "partnership.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 # Lax keeps the cookie off cross-site form posts while links from e-mails still arrive signed in.
