@@ -276,7 +276,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while its username and address are locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with a cheaper per-request user lookup (partnership.backends).
+    "partnership.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
