@@ -92,11 +92,16 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(font_config=_font_config())
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render ``template_name`` (which extends pdf/base.html) to PDF bytes."""
+def render_html(template_name: str, context: dict) -> str:
+    """The HTML of ``template_name`` (which extends pdf/base.html), as WeasyPrint is given it."""
     context = {
         "partnership_name": settings.PARTNERSHIP_NAME,
         "partnership_logo": settings.PARTNERSHIP_LOGO,
         **context,
     }
-    return html_to_pdf(render_to_string(template_name, context))
+    return render_to_string(template_name, context)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``template_name`` (which extends pdf/base.html) to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context))

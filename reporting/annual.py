@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from boards.budget import money
 from boards.models import Board, Membership
 from partnership import roles
-from partnership.pdf import render_pdf
+from partnership.pdf import html_to_pdf, render_html
 from partnership.periods import FinancialYear
 
 from .models import ReportRequest
@@ -193,9 +193,10 @@ class AnnualReport(ReportKind):
         progress(80, "Sections gathered")
         return AnnualData(period=period, sections=built, produced_at=timezone.now())
 
-    def render(self, data: AnnualData) -> Rendered:
+    def html(self, data: AnnualData) -> str:
+        """The report's HTML, as WeasyPrint is given it."""
         period = data.period
-        content = render_pdf(
+        return render_html(
             "reporting/pdf/annual.html",
             {
                 "title": data.title,
@@ -207,6 +208,10 @@ class AnnualReport(ReportKind):
                 "highlights": data.highlights(),
             },
         )
+
+    def render(self, data: AnnualData) -> Rendered:
+        period = data.period
+        content = html_to_pdf(self.html(data))
         year = period.year.label.replace("/", "-")
         filename = f"{slugify(period.board.display_name)}-annual-report-{year}.pdf"
         return Rendered(filename, PDF, content)
