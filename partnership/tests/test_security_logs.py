@@ -48,3 +48,24 @@ def test_record_ids_in_the_log_are_not_leaks():
     assert watch.identifiers >= {"Zelda Quist", "AB 01/02/1990", "01/02/1990", "AB"}
     assert watch.handler.records, "INFO records should reach the watch"
     assert watch.leaks() == []
+
+
+def test_initials_are_found_in_capitals_but_not_as_an_ordinary_word():
+    with PersonalDataWatch() as watch:
+        panel = marac()
+        refer(panel, coordinator(panel), person_key="BE 03/04/1977")
+        logging.getLogger("weasyprint").warning("This will be unsupported in future versions")
+        assert "BE" in watch.identifiers
+        assert watch.leaks() == []
+
+        logger.info("Matched the referral for BE")
+        leaks = watch.leaks()
+    assert len(leaks) == 1 and "['BE']" in leaks[0]
+
+
+def test_names_are_found_whatever_their_case():
+    with PersonalDataWatch() as watch:
+        panel = marac()
+        refer(panel, coordinator(panel), subject_label="Zelda Quist")
+        logger.info("referred zelda quist")
+    assert watch.leaks()

@@ -46,10 +46,23 @@ def record_texts(record: logging.LogRecord) -> list[str]:
     return texts
 
 
+def is_initials(value: str) -> bool:
+    """Two or three capitals, as typed before a date of birth in a person key."""
+    return value.isalpha() and value.isupper() and len(value) <= 3
+
+
 def personal_data_in(records: list[logging.LogRecord], identifiers: set[str]) -> list[str]:
-    """One line per record that names an identifier (matched as a whole word, any case)."""
+    """One line per record that names an identifier, matched as a whole word.
+
+    Names and dates match in any case. Initials match only in capitals: in any case "BE" or
+    "TO" would be found in every English sentence ("will be unsupported"), and the watch would
+    cry wolf at library warnings instead of at personal data.
+    """
     patterns = {
-        value: re.compile(r"(?<!\w)" + re.escape(value) + r"(?!\w)", re.IGNORECASE)
+        value: re.compile(
+            r"(?<!\w)" + re.escape(value) + r"(?!\w)",
+            0 if is_initials(value) else re.IGNORECASE,
+        )
         for value in identifiers
         if len(value.strip()) >= 2
     }
