@@ -190,7 +190,7 @@ def _eligible_user(request: HttpRequest):
 
 
 def _security_page(request: HttpRequest, device: TOTPDevice | None, form: CodeForm) -> HttpResponse:
-    context = {"device": device, "form": form}
+    context = {"offers_two_factor": True, "device": device, "form": form}
     if device and not device.confirmed:
         # Set-up under way: the secret to scan or type into the app.
         context.update(qr=_qr_data_uri(device), secret=_secret(device))
@@ -199,8 +199,10 @@ def _security_page(request: HttpRequest, device: TOTPDevice | None, form: CodeFo
 
 @login_required
 def account_security(request: HttpRequest) -> HttpResponse:
-    user = _eligible_user(request)
-    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
+    """Every signed-in user's password link; two-factor set-up for those it is offered to."""
+    if not may_use_two_factor(request.user):
+        return render(request, "account/security.html", {"offers_two_factor": False})
+    device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "-pk").first()
     return _security_page(request, device, CodeForm())
 
 

@@ -170,8 +170,9 @@ ENTRIES = [
     # The code step: without a password accepted in the last few minutes, back to the password.
     get("login_code", public(302)),
     post("login_code", public(302)),
-    # Two-factor is offered to administrators and to those who sit on a case or review panel.
-    get("account_security", only(200, TWO_FACTOR, 404)),
+    # Everyone signed in has the page (its password link); two-factor is offered to
+    # administrators and to those who sit on a case or review panel.
+    get("account_security", everyone(200)),
     *[get(name, everyone(405)) for name in TWO_FACTOR_STEPS],
     post("two_factor_start", only(302, TWO_FACTOR, 404)),
     post("two_factor_confirm", only(302, TWO_FACTOR, 404)),

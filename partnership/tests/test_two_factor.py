@@ -200,13 +200,28 @@ def test_two_factor_is_turned_off_only_with_a_right_code(client, protected):
     assert not TOTPDevice.objects.filter(user=protected).exists()
 
 
-def test_users_who_are_neither_administrators_nor_panel_members_have_no_such_page(
+def test_users_who_are_neither_administrators_nor_panel_members_are_not_offered_two_factor(
     client, board_officer
 ):
     client.force_login(board_officer)
-    assert client.get(reverse("account_security")).status_code == 404
+    page = client.get(reverse("account_security"))
+    assert page.status_code == 200
+    assert "offered to administrators and to members of case and review panels" in page.text
+    assert reverse("two_factor_start") not in page.text
+    assert reverse("password_change") in page.text
     assert client.post(reverse("two_factor_start")).status_code == 404
     assert not TOTPDevice.objects.filter(user=board_officer).exists()
+
+
+def test_every_signed_in_page_links_to_account_security(client, board_officer, panel_member):
+    link = f'href="{reverse("account_security")}"'
+    assert link not in client.get(reverse("login")).text
+    for user in (board_officer, panel_member):
+        client.force_login(user)
+        assert link in client.get(reverse("home")).text
+    page = client.get(reverse("account_security"))
+    assert reverse("two_factor_start") in page.text
+    assert reverse("password_change") in page.text
 
 
 def test_an_administrator_can_remove_a_users_device_in_the_admin(

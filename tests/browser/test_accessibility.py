@@ -111,6 +111,12 @@ def reviews_dashboard(page, base):
     return signed_in(page, base, chair, "/reviews/statutory/")
 
 
+def account_security(page, base):
+    # A panel member is offered two-factor sign-in: the page with both its sections.
+    panel = panels.marac()
+    return signed_in(page, base, panels.coordinator(panel), "/accounts/security/")
+
+
 PAGES = {
     "rounds": lambda page, base: public("/funding/apply/")(base),
     "round": lambda page, base: public(f"/funding/apply/{SLUG}/")(base),
@@ -127,6 +133,7 @@ PAGES = {
     "plan-view": plan_view,
     "case-list": case_list,
     "reviews-dashboard": reviews_dashboard,
+    "account-security": account_security,
 }
 
 
