@@ -134,7 +134,7 @@ def _requested(request, report, back: str = ""):
     else:
         messages.success(
             request,
-            f"{report.title} is being built. Its progress shows below, and we will e-mail you "
+            f"{report.title} has been requested. Its progress shows below, and we will e-mail you "
             "when it is ready.",
         )
     return redirect((back or reverse("reporting:index")) + "#reports")

@@ -241,7 +241,7 @@ def test_a_chair_asks_for_the_annual_report_and_asking_again_reuses_it(client, c
         {"board": quarter.board.pk, "year": "2025/26"},
     )
     assert report.title == "Annual report: Safer Riverside Partnership Board, 2025/26"
-    assert "is being built" in response.content.decode()
+    assert "has been requested" in response.content.decode()
     response = client.post(reverse("reporting:request_annual"), data, follow=True)
     assert ReportRequest.objects.count() == 1
     assert "is already on its way" in response.content.decode()

@@ -136,7 +136,7 @@ def test_a_report_asked_for_while_redis_is_down_is_kept_and_built_when_redis_ret
             wait_for(marked, 5, "the request to be marked as not yet queued", log=log)
             assert report.status == ReportRequest.Status.QUEUED
             page = response.content.decode()
-            assert "is being built" in page
+            assert "has been requested" in page
             assert "Waiting for the report builder to start" in page
 
             redis.start()  # empty: the job never reached it, and nobody asks again

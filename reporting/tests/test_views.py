@@ -295,7 +295,9 @@ def test_asking_from_the_dashboard_builds_and_lists_the_report(
     report = ReportRequest.objects.get()
     assert report.requested_by == chair and report.status == S.DONE
     html = client.get(response.url).content.decode()
-    assert "Quarterly report: Safer Riverside Partnership Board, 2025/26 Q3 is being built" in html
+    assert (
+        "Quarterly report: Safer Riverside Partnership Board, 2025/26 Q3 has been requested" in html
+    )
     assert reverse("reporting:download", args=[report.pk]) in html
 
 

@@ -89,7 +89,7 @@ def test_chair_asks_for_the_annual_report_watches_it_downloads_it_and_marks_it_f
     financial_year.select_option(YEAR)
     form.get_by_role("button", name="Build the annual report").click()
 
-    expect(page.get_by_text(f"{TITLE} is being built.")).to_be_visible()
+    expect(page.get_by_text(f"{TITLE} has been requested.")).to_be_visible()
     row = page.get_by_test_id("report-list").get_by_role("listitem").filter(has_text=TITLE)
     expect(row).to_contain_text("Waiting for the report builder to start")
     page.evaluate("window.notReloaded = true")

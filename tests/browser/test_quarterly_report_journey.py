@@ -44,7 +44,7 @@ def test_chair_asks_for_the_quarterly_report_watches_it_and_downloads_it(
     form.get_by_role("combobox", name=re.compile("^Quarter")).select_option(label="Q3 (Oct-Dec)")
     page.get_by_role("button", name="Build the PDF").click()
 
-    expect(page.get_by_text(re.compile("2025/26 Q3 is being built"))).to_be_visible()
+    expect(page.get_by_text(re.compile("2025/26 Q3 has been requested"))).to_be_visible()
     row = page.get_by_test_id("report-list").locator("li").first
     expect(row).to_contain_text("Waiting for the report builder to start")
     page.evaluate("window.notReloaded = true")
