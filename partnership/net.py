@@ -1,4 +1,7 @@
-"""The client's address, for rate limits, honouring the proxies the deployment says it has."""
+"""Addresses: the client's, for rate limits, honouring the proxies the deployment says it has;
+and a free loopback port for the servers the tests and the load test start."""
+
+import socket
 
 from django.conf import settings
 
@@ -13,3 +16,10 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment of asking."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

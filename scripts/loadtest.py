@@ -22,7 +22,6 @@ import math
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,9 @@ from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from partnership.net import free_port  # noqa: E402 (needs ROOT on the path)
 
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "8"))
 MAX_REQUESTS = int(os.environ.get("LOADTEST_REQUESTS", "20000"))
@@ -176,12 +178,6 @@ def children(pid: int) -> list[int]:
 
 
 # --- the server -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def answers(port: int) -> bool:
@@ -374,7 +370,6 @@ def demo_pages() -> list[Page]:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

@@ -19,6 +19,7 @@ from django.db import connection
 
 from partnership.celery import app
 from partnership.health import probe_broker
+from partnership.net import free_port
 from tests.support import need, xdist_worker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,12 +117,6 @@ def celery_worker(env: dict, queue: str, log: Path):
         yield name
     finally:
         stop(process)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateRedis:
