@@ -5,7 +5,6 @@ would refuse (PostgreSQL enforces them; SQLite does not) is refused here, next t
 """
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from django.core.validators import RegexValidator
 
 from boards.forms import DATE
 from boards.validators import validate_document
+from partnership.downloads import safe_file_name
 
 from . import services
 from .models import (
@@ -444,18 +444,6 @@ BudgetFormSet = forms.inlineformset_factory(
     validate_max=True,
     can_delete=True,
 )
-
-
-def safe_file_name(name: str, limit: int = 200) -> str:
-    """The applicant's file name as text we can show and put in a header: no path, no control
-    characters, no longer than the column."""
-    name = Path(name.replace("\\", "/")).name
-    name = "".join("_" if unicodedata.category(c).startswith("C") else c for c in name).strip()
-    name = name or "document"
-    if len(name) > limit:
-        suffix = Path(name).suffix[:10]
-        name = name[: limit - len(suffix)] + suffix
-    return name
 
 
 class DocumentForm(PublicForm):

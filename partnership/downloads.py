@@ -1,7 +1,22 @@
 """Stored files sent to the browser: every download view of the project goes through here."""
 
+import unicodedata
+from pathlib import Path
+
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+
+
+def safe_file_name(name: str, limit: int = 200) -> str:
+    """An uploader's file name as text we can show and put in a header: no path, no control
+    characters, no longer than the column."""
+    name = Path(name.replace("\\", "/")).name
+    name = "".join("_" if unicodedata.category(c).startswith("C") else c for c in name).strip()
+    name = name or "document"
+    if len(name) > limit:
+        suffix = Path(name).suffix[:10]
+        name = name[: limit - len(suffix)] + suffix
+    return name
 
 
 def attachment(

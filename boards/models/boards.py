@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.periods import add_months
 
+from ..storage import keep_original_name, terms_path
 from ..validators import validate_document
 
 
@@ -187,7 +188,9 @@ class TermsOfReference(models.Model):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="terms_of_reference")
     version = models.CharField(max_length=40, help_text='For example "2026" or "v3".')
-    document = models.FileField(upload_to="terms-of-reference/%Y/", validators=[validate_document])
+    document = models.FileField(upload_to=terms_path, validators=[validate_document])
+    # The uploader's file name, as text only: the stored name is generated (boards.storage).
+    original_name = models.CharField(max_length=200, blank=True, editable=False)
     approved_on = models.DateField()
     review_due = models.DateField(blank=True, help_text="Left blank, twelve months after approval.")
     history = HistoricalRecords()
@@ -206,6 +209,7 @@ class TermsOfReference(models.Model):
     def save(self, *args, **kwargs):
         if not self.review_due and self.approved_on:
             self.review_due = add_months(self.approved_on, self.REVIEW_MONTHS)
+        keep_original_name(self, self.document)
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.periods import FinancialYear
 
+from ..storage import keep_original_name, paper_path
 from ..validators import validate_document
 from .boards import Board, Membership, Person
 
@@ -133,7 +134,9 @@ class AgendaItem(models.Model):
 class Paper(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="papers/%Y/%m/", validators=[validate_document])
+    file = models.FileField(upload_to=paper_path, validators=[validate_document])
+    # The uploader's file name, as text only: the stored name is generated (boards.storage).
+    original_name = models.CharField(max_length=200, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -142,6 +145,10 @@ class Paper(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        keep_original_name(self, self.file)
+        super().save(*args, **kwargs)
 
     @property
     def is_pdf(self) -> bool:

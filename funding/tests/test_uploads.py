@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from funding.forms_public import safe_file_name
 from funding.models import ApplicationDocument, Stage
 from funding.tests.test_public_pages import PDF, applicant, empty_cache, make_round  # noqa: F401
+from partnership.downloads import safe_file_name
 
 pytestmark = pytest.mark.django_db
 

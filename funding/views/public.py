@@ -22,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from boards.forms import add_service_errors
 from partnership import pagecache
-from partnership.downloads import attachment
+from partnership.downloads import attachment, safe_file_name
 
 from .. import services
 from ..forms_public import (
@@ -35,7 +35,6 @@ from ..forms_public import (
     ExpressionForm,
     LostLinkForm,
     WithdrawForm,
-    safe_file_name,
 )
 from ..models import Application, BudgetCategory, FundingRound, OrganisationType, Stage
 from ..notify import private_link

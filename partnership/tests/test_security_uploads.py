@@ -1,24 +1,29 @@
 """Uploads and downloads against the OWASP file-upload rules (see docs/security.md)."""
 
 import datetime as dt
+import importlib
 import io
+import re
 
 import pytest
 from django.apps import apps
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import FileField
 from django.http import FileResponse
 from django.urls import Resolver404, resolve, reverse
 
-from boards.models import TermsOfReference
-from boards.tests.factories import BoardFactory
+from boards.models import AgendaItem, Paper, TermsOfReference
+from boards.tests.factories import BoardFactory, MeetingFactory
 from boards.validators import validate_document
-from funding.forms_public import safe_file_name
+from partnership.downloads import safe_file_name
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n% test document\n"
+# A stored name: 32 random hex digits and the allowed extension, lower-cased.
+GENERATED = re.compile(r"[0-9a-f]{32}\.(pdf|docx|xlsx|pptx|odt|ods|doc|xls)")
 
 
 @pytest.fixture
@@ -85,13 +90,13 @@ def test_a_board_paper_is_served_as_an_attachment_that_browsers_must_not_sniff(
         },
     )
     terms = TermsOfReference.objects.get(board=board)
-    # The stored name is Django's sanitised version: no markup, no path from the user.
-    assert "<" not in terms.document.name and terms.document.name.startswith(
-        f"terms-of-reference/{dt.date.today():%Y}/"
-    )
+    # The stored name is generated; the uploader's is kept as text and given back on download.
+    assert GENERATED.fullmatch(terms.document.name.split(f"{dt.date.today():%Y/%m}/")[1])
+    assert terms.document.name.startswith(f"terms-of-reference/{dt.date.today():%Y/%m}/")
+    assert terms.original_name == "terms <b>.pdf"
     response = client.get(reverse("boards:terms_download", args=[terms.pk]))
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="terms <b>.pdf"'
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -114,3 +119,62 @@ def test_a_missing_file_is_a_404_not_a_server_error(client, board_officer, board
 def test_uploaded_files_are_not_published_at_the_media_address(settings):
     with pytest.raises(Resolver404):
         resolve(f"/{settings.MEDIA_URL}papers/2026/01/agenda.pdf")
+
+
+def test_a_paper_is_stored_under_a_generated_name_whatever_the_uploader_called_it(
+    client, board_officer
+):
+    item = AgendaItem.objects.create(
+        meeting=MeetingFactory(), number=1, title="Budget", purpose="decision"
+    )
+    client.force_login(board_officer)
+    hostile = "..\\..\\settings.py \x07<b>.PDF"
+    response = client.post(
+        reverse("boards:paper_upload", args=[item.pk]),
+        {"title": "Budget", "file": SimpleUploadedFile(hostile, PDF)},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    paper = Paper.objects.get()
+    folder, stored = paper.file.name.rsplit("/", 1)
+    assert folder == f"papers/{dt.date.today():%Y/%m}"
+    assert GENERATED.fullmatch(stored) and stored.endswith(".pdf") and paper.is_pdf
+    # No path and no control character is left of the name the browser sent.
+    assert paper.original_name == "settings.py <b>.PDF"
+
+    download = client.get(reverse("boards:paper_download", args=[paper.pk]))
+    assert download.status_code == 200
+    header = download.headers["Content-Disposition"]
+    assert header.startswith("attachment; ") and "\r" not in header and "\n" not in header
+    assert stored not in header
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_replacing_nothing_keeps_the_name_recorded_at_upload(board_officer):
+    item = AgendaItem.objects.create(
+        meeting=MeetingFactory(), number=1, title="Budget", purpose="decision"
+    )
+    paper = Paper.objects.create(
+        item=item, title="Budget", file=SimpleUploadedFile("Budget 2026.pdf", PDF)
+    )
+    paper.title = "Budget (revised)"
+    paper.save()
+    paper.refresh_from_db()
+    assert paper.original_name == "Budget 2026.pdf"
+    assert GENERATED.fullmatch(paper.file.name.rsplit("/", 1)[1])
+
+
+def test_files_stored_before_generated_names_keep_their_name_for_download(board):
+    migration = importlib.import_module("boards.migrations.0005_generated_document_names")
+    terms = TermsOfReference.objects.create(
+        board=board,
+        version="2020",
+        approved_on=dt.date(2020, 5, 1),
+        document=SimpleUploadedFile("old.pdf", PDF),
+    )
+    # As a row written before the migration: a stored name of the old kind, no original name.
+    TermsOfReference.objects.filter(pk=terms.pk).update(
+        document="terms-of-reference/2020/Terms_2020_final.pdf", original_name=""
+    )
+    migration.name_existing_files(django_apps, None)
+    terms.refresh_from_db()
+    assert terms.original_name == "Terms_2020_final.pdf"
