@@ -1,5 +1,6 @@
 """Checks on uploaded documents: an allowed type, by extension and by content, and a size cap."""
 
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +19,41 @@ DOCUMENT_SIGNATURES = {
 }
 
 
+# Office documents are zip packages; any zip starts with the same bytes, so the package must also
+# hold the part that makes it that kind of document (OOXML) or declare its type (OpenDocument).
+OOXML_MAIN_PARTS = {
+    ".docx": "word/document.xml",
+    ".xlsx": "xl/workbook.xml",
+    ".pptx": "ppt/presentation.xml",
+}
+OPENDOCUMENT_TYPES = {
+    ".odt": b"application/vnd.oasis.opendocument.text",
+    ".ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def is_office_package(upload, extension: str) -> bool:
+    """Whether the zip is the Office document its extension claims.
+
+    Only the zip's directory is read, and at most 100 bytes of an OpenDocument's ``mimetype``
+    entry, so a zip bomb costs nothing here.
+    """
+    try:
+        with zipfile.ZipFile(upload) as package:
+            names = set(package.namelist())
+            if extension in OOXML_MAIN_PARTS:
+                return "[Content_Types].xml" in names and OOXML_MAIN_PARTS[extension] in names
+            if "mimetype" not in names:
+                return False
+            with package.open("mimetype") as entry:
+                return entry.read(100).strip() == OPENDOCUMENT_TYPES[extension]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError):
+        # Not a zip, or one this Python cannot open (encrypted, an unknown compression).
+        return False
+    finally:
+        upload.seek(0)
+
+
 def validate_document(upload) -> None:
     extension = Path(upload.name).suffix.lower()
     if extension not in DOCUMENT_SIGNATURES:
@@ -30,7 +66,10 @@ def validate_document(upload) -> None:
         raise ValidationError("The file is empty.")
     head = upload.read(8)
     upload.seek(0)
-    if not head.startswith(DOCUMENT_SIGNATURES[extension]):
+    packaged = extension in OOXML_MAIN_PARTS or extension in OPENDOCUMENT_TYPES
+    if not head.startswith(DOCUMENT_SIGNATURES[extension]) or (
+        packaged and not is_office_package(upload, extension)
+    ):
         raise ValidationError(
             f"The file's content is not a {extension.lstrip('.').upper()} document."
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from funding.models import ApplicationDocument, Stage
 from funding.tests.test_public_pages import PDF, applicant, empty_cache, make_round  # noqa: F401
 from partnership.downloads import safe_file_name
+from partnership.tests.factories import office_document
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_pdf_is_stored_under_a_random_name_with_the_checked_type(client, open_ro
 
 def test_browser_claimed_type_is_not_trusted(client, open_round):
     application, token = applicant(open_round)
-    docx = b"PK\x03\x04" + b"\x00" * 60
+    docx = office_document("docx")
     client.post(
         documents_url(token),
         {"kind": "governing", "file": SimpleUploadedFile("constitution.docx", docx, "text/html")},

@@ -1,5 +1,8 @@
 """Factories for accounts, and one persona per role (DESIGN: named personas in tests)."""
 
+import io
+import zipfile
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -35,3 +38,29 @@ def persona(role: str | None, username: str | None = None, **extra):
     """A user holding one role (or none, for an outsider)."""
     name = username or (role or "outsider").lower().replace(" ", "_")
     return UserFactory(username=name, roles=[role] if role else [], **extra)
+
+
+# The part each Office format's zip must hold (a minimal but well-formed package).
+_OFFICE_PARTS = {
+    "docx": {"word/document.xml": "<w:document/>"},
+    "xlsx": {"xl/workbook.xml": "<workbook/>"},
+    "pptx": {"ppt/presentation.xml": "<p:presentation/>"},
+}
+_OPENDOCUMENT = {
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def office_document(extension: str) -> bytes:
+    """The bytes of a small Office document of the given type (docx, xlsx, pptx, odt, ods)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        if extension in _OPENDOCUMENT:
+            package.writestr("mimetype", _OPENDOCUMENT[extension], zipfile.ZIP_STORED)
+            package.writestr("content.xml", "<office:document-content/>")
+        else:
+            package.writestr("[Content_Types].xml", "<Types/>")
+            for name, text in _OFFICE_PARTS[extension].items():
+                package.writestr(name, text)
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ import datetime as dt
 import importlib
 import io
 import re
+import zipfile
 
 import pytest
 from django.apps import apps
@@ -18,8 +19,17 @@ from boards.models import AgendaItem, Paper, TermsOfReference
 from boards.tests.factories import BoardFactory, MeetingFactory
 from boards.validators import validate_document
 from partnership.downloads import safe_file_name
+from partnership.tests.factories import office_document
 
 pytestmark = pytest.mark.django_db
+
+
+def plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("readme.txt", "not an office document")
+    return buffer.getvalue()
+
 
 PDF = b"%PDF-1.7\n% test document\n"
 # A stored name: 32 random hex digits and the allowed extension, lower-cased.
@@ -58,12 +68,27 @@ def test_every_uploaded_file_field_is_checked_or_written_by_the_system():
         ("paper.pdf.exe", b"MZ\x90\x00", "Upload a document of one of these"),
         ("paper.exe.pdf", b"MZ\x90\x00", "not a PDF document"),
         ("minutes.docx", b"%PDF-1.4", "not a DOCX document"),
+        # Zips that are not the Office document their extension claims.
+        ("minutes.docx", b"PK\x03\x04" + b"\x00" * 60, "not a DOCX document"),
+        ("minutes.docx", plain_zip(), "not a DOCX document"),
+        ("budget.xlsx", office_document("docx"), "not a XLSX document"),
+        ("slides.pptx", office_document("xlsx"), "not a PPTX document"),
+        ("notes.odt", office_document("ods"), "not a ODT document"),
+        ("figures.ods", plain_zip(), "not a ODS document"),
     ],
 )
 def test_documents_are_refused_by_extension_and_by_content(name, content, message):
     with pytest.raises(ValidationError) as refused:
         validate_document(SimpleUploadedFile(name, content))
     assert message in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize("extension", ["docx", "xlsx", "pptx", "odt", "ods"])
+def test_real_office_documents_pass_and_are_read_from_the_start_afterwards(extension):
+    content = office_document(extension)
+    upload = SimpleUploadedFile(f"paper.{extension}", content)
+    validate_document(upload)
+    assert upload.read() == content
 
 
 def test_an_applicants_file_name_cannot_inject_a_header_or_a_path():
