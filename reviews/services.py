@@ -71,11 +71,10 @@ def log_access(
     action: str,
     justification: str = "",
     *,
-    panel: Board | None = None,
     panel_id: int | None = None,
     detail: str = "",
 ) -> AccessLog:
-    """Write one access-log row: ``case`` for a case, or ``panel`` (or its id) for a panel list.
+    """Write one access-log row: ``case`` for a case, or ``panel_id`` for a panel-wide action.
 
     Exports and disclosures must say why. ``detail`` names what was touched (field names, a
     meeting's date), never values; a justification must not contain personal data either.
@@ -84,8 +83,6 @@ def log_access(
     justification = (justification or "").strip()
     if action in AccessLog.NEEDS_JUSTIFICATION and not justification:
         raise ValidationError({"justification": f"Say why the case is {action.label.lower()}."})
-    if panel is not None:
-        panel_id = panel.pk
     if case is None and panel_id is None:
         raise ValueError("log_access needs a case or a panel")
     signed_in = getattr(user, "is_authenticated", False)
@@ -521,7 +518,7 @@ def record_agreement(meeting: Meeting, user) -> ConfidentialityAgreement:
             user,
             None,
             Action.AGREEMENT,
-            panel=meeting.board,
+            panel_id=meeting.board_id,
             detail=f"confidentiality agreed for the meeting on {meeting.date}",
         )
     return agreement

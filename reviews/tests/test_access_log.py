@@ -64,7 +64,9 @@ def test_rows_record_who_when_which_case_and_the_panel(panel, by, case):
 
 
 def test_a_panel_wide_list_is_logged_against_the_panel(panel, by):
-    row = services.log_access(by, None, AccessLog.Action.LIST, panel=panel, detail="case list")
+    row = services.log_access(
+        by, None, AccessLog.Action.LIST, panel_id=panel.pk, detail="case list"
+    )
     assert (row.case, row.panel, row.case_reference) == (None, panel, "")
 
 

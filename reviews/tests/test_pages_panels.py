@@ -334,7 +334,7 @@ def test_the_access_log_is_paginated(client, world):
 
 
 def test_the_access_log_offers_only_the_panels_own_users(client, world):
-    services.log_access(world.other_member, None, AccessLog.Action.LIST, panel=world.other)
+    services.log_access(world.other_member, None, AccessLog.Action.LIST, panel_id=world.other.pk)
     client.force_login(world.panel_chair)
     response = client.get(url("access_log", world.panel.pk))
     users = dict(response.context["filter"].form.fields["username"].choices)

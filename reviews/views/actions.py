@@ -154,7 +154,7 @@ def overdue_actions(request):
     shown = {action.case.panel_id: action.case.panel for action in actions}
     for _, panel in sorted(shown.items()):
         services.log_access(
-            request.user, None, AccessLog.Action.LIST, panel=panel, detail="overdue actions"
+            request.user, None, AccessLog.Action.LIST, panel_id=panel.pk, detail="overdue actions"
         )
     return render(request, "reviews/overdue.html", {"actions": actions, "panels": panels})
 

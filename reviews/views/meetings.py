@@ -47,7 +47,7 @@ def _meeting_page(request, meeting: Meeting, *, bound: ListingChangeForm | None 
         request.user,
         None,
         AccessLog.Action.LIST,
-        panel=meeting.board,
+        panel_id=meeting.board_id,
         detail=f"meeting case list for {meeting.date}",
     )
     return render(

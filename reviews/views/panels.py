@@ -245,7 +245,7 @@ def export(request, pk):
             None,
             AccessLog.Action.EXPORT,
             form.cleaned_data["justification"],
-            panel=panel,
+            panel_id=panel.pk,
             detail=f"case list exported: {len(cases)} cases ({form.cleaned_data['scope']})",
         )
         prefix = panel.panel_rules.reference_prefix if hasattr(panel, "panel_rules") else "cases"
