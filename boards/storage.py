@@ -20,7 +20,7 @@ def stored_name(folder: str, filename: str) -> str:
     extension = Path(filename).suffix.lower()
     if extension not in DOCUMENT_SIGNATURES:
         extension = ""  # the validator refuses these; nothing else may pick the extension
-    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return f"{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 def paper_path(instance, filename: str) -> str:

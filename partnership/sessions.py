@@ -15,8 +15,8 @@ The last-activity time is rewritten at most once a minute: saving the session on
 would add a write to every page, for a limit that only needs to be right to the minute.
 
 This module is also the session engine (``SESSION_ENGINE``): Django's database store, with the
-one read every signed-in request makes written as a single prepared statement instead of built
-by the ORM each time (see ``SessionStore``).
+one read every signed-in request makes written out as one SQL statement instead of built by the
+ORM each time (see ``SessionStore``).
 """
 
 from collections.abc import Callable

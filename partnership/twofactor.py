@@ -199,10 +199,14 @@ def _security_page(request: HttpRequest, device: TOTPDevice | None, form: CodeFo
 
 @login_required
 def account_security(request: HttpRequest) -> HttpResponse:
-    """Every signed-in user's password link; two-factor set-up for those it is offered to."""
-    if not may_use_two_factor(request.user):
-        return render(request, "account/security.html", {"offers_two_factor": False})
+    """Every signed-in user's password link; two-factor set-up for those it is offered to.
+
+    Someone who turned two-factor on and has since left their panel is still asked for a code
+    at sign-in, so they still see it on, and may turn it off.
+    """
     device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "-pk").first()
+    if not may_use_two_factor(request.user) and not (device and device.confirmed):
+        return render(request, "account/security.html", {"offers_two_factor": False})
     return _security_page(request, device, CodeForm())
 
 
@@ -245,9 +249,10 @@ def two_factor_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
-    user = _eligible_user(request)
+    user = request.user
     device = confirmed_device(user)
     if device is None:
+        _eligible_user(request)  # 404 for those two-factor is not offered to
         return redirect("account_security")
 
     def done():

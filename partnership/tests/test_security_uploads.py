@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import FileField
 from django.http import FileResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from boards.models import AgendaItem, Paper, TermsOfReference
 from boards.tests.factories import BoardFactory, MeetingFactory
@@ -116,8 +117,8 @@ def test_a_board_paper_is_served_as_an_attachment_that_browsers_must_not_sniff(
     )
     terms = TermsOfReference.objects.get(board=board)
     # The stored name is generated; the uploader's is kept as text and given back on download.
-    assert GENERATED.fullmatch(terms.document.name.split(f"{dt.date.today():%Y/%m}/")[1])
-    assert terms.document.name.startswith(f"terms-of-reference/{dt.date.today():%Y/%m}/")
+    assert GENERATED.fullmatch(terms.document.name.split(f"{timezone.localdate():%Y/%m}/")[1])
+    assert terms.document.name.startswith(f"terms-of-reference/{timezone.localdate():%Y/%m}/")
     assert terms.original_name == "terms <b>.pdf"
     response = client.get(reverse("boards:terms_download", args=[terms.pk]))
     assert response.status_code == 200
@@ -161,7 +162,7 @@ def test_a_paper_is_stored_under_a_generated_name_whatever_the_uploader_called_i
     assert response.status_code == 302, response.context["form"].errors
     paper = Paper.objects.get()
     folder, stored = paper.file.name.rsplit("/", 1)
-    assert folder == f"papers/{dt.date.today():%Y/%m}"
+    assert folder == f"papers/{timezone.localdate():%Y/%m}"
     assert GENERATED.fullmatch(stored) and stored.endswith(".pdf") and paper.is_pdf
     # No path and no control character is left of the name the browser sent.
     assert paper.original_name == "settings.py <b>.PDF"

@@ -213,6 +213,23 @@ def test_users_who_are_neither_administrators_nor_panel_members_are_not_offered_
     assert not TOTPDevice.objects.filter(user=board_officer).exists()
 
 
+def test_someone_who_left_their_panel_still_sees_two_factor_on_and_can_turn_it_off(
+    client, board_officer
+):
+    # A board officer is not offered two-factor, but kept a device from a panel seat now ended.
+    device = TOTPDevice.objects.create(user=board_officer, name="Authenticator app", confirmed=True)
+    client.force_login(board_officer)
+    page = client.get(reverse("account_security"))
+    assert "<strong>On.</strong>" in page.text
+    assert reverse("two_factor_disable") in page.text
+    with time_machine.travel(START, tick=False):
+        response = client.post(reverse("two_factor_disable"), {"code": code_for(device)})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=board_officer).exists()
+    assert "password alone" in client.get(reverse("account_security")).text
+    assert client.post(reverse("two_factor_disable")).status_code == 404
+
+
 def test_every_signed_in_page_links_to_account_security(client, board_officer, panel_member):
     link = f'href="{reverse("account_security")}"'
     assert link not in client.get(reverse("login")).text
