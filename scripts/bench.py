@@ -71,28 +71,19 @@ def pages(pdf: bytes) -> int:
     return len(PdfReader(BytesIO(pdf)).pages)
 
 
-def timed(fn, runs=RUNS):
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def timed(*fns, runs=RUNS) -> list[tuple[float, object]]:
+    """The median time and last result of each function, the functions run in turn.
 
-
-def timed_in_turn(first, second, runs=RUNS):
-    """The median time and last result of each of two functions, run alternately.
-
-    For a ratio of the two: whatever slows the machine for a while (another process, the CPU's
+    For a ratio of two: whatever slows the machine for a while (another process, the CPU's
     clock) then slows both alike, instead of only the one that happened to be running.
     """
-    times, results = ([], []), [None, None]
+    times, results = [[] for _ in fns], [None] * len(fns)
     for _ in range(runs):
-        for i, fn in enumerate((first, second)):
+        for i, fn in enumerate(fns):
             start = time.perf_counter()
             results[i] = fn()
             times[i].append(time.perf_counter() - start)
-    return tuple((statistics.median(t), r) for t, r in zip(times, results, strict=True))
+    return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
 
 
 # --- 10x data: nine copies of the board's year, made with bulk_create (no signals, no history) --
@@ -267,13 +258,11 @@ def main() -> None:
 
     html = kind.html(kind.build(inputs))  # exactly what a build hands to WeasyPrint
     (out / "annual-1x.html").write_text(html)
-    (t1, rendered), (weasy, _) = timed_in_turn(
-        lambda: build(kind, inputs), lambda: html_to_pdf(html)
-    )
+    (t1, rendered), (weasy, _) = timed(lambda: build(kind, inputs), lambda: html_to_pdf(html))
     pages1 = pages(rendered.content)
 
     added, failed = scale_up(inputs)
-    t10, rendered10 = timed(lambda: build(kind, inputs))
+    [(t10, rendered10)] = timed(lambda: build(kind, inputs))
     pages10 = pages(rendered10.content)
     (out / "annual-1x.pdf").write_bytes(rendered.content)
     (out / "annual-10x.pdf").write_bytes(rendered10.content)

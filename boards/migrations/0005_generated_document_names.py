@@ -11,10 +11,11 @@ def name_existing_files(apps, schema_editor):
     """Files stored before this keep their stored names (Django's sanitised form of the
     uploader's), which become their download names."""
     for model, field in (("Paper", "file"), ("TermsOfReference", "document")):
-        rows = apps.get_model("boards", model).objects.filter(original_name="")
-        for row in rows.exclude(**{field: ""}).only("pk", field):
+        manager = apps.get_model("boards", model).objects
+        rows = list(manager.filter(original_name="").exclude(**{field: ""}).only("pk", field))
+        for row in rows:
             row.original_name = PurePosixPath(getattr(row, field).name).name[:200]
-            row.save(update_fields=["original_name"])
+        manager.bulk_update(rows, ["original_name"], batch_size=500)
 
 
 class Migration(migrations.Migration):

@@ -145,7 +145,7 @@ def terms_add(request, board_pk):
 def terms_download(request, pk):
     terms = get_object_or_404(TermsOfReference, pk=pk)
     get_board_for_user(request.user, terms.board_id)
-    return attachment(terms.document, filename=terms.original_name or None)
+    return attachment(terms.document, filename=terms.original_name)
 
 
 @login_required

@@ -201,7 +201,7 @@ def paper_upload(request, item_pk):
 def paper_download(request, pk):
     paper = get_object_or_404(Paper.objects.select_related("item"), pk=pk)
     get_meeting_for_user(request.user, paper.item.meeting_id)
-    return attachment(paper.file, filename=paper.original_name or None)
+    return attachment(paper.file, filename=paper.original_name)
 
 
 def _attendance_form(request, meeting):
